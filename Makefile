@@ -1,0 +1,30 @@
+# make run  — API + worker on http://127.0.0.1:8000 with local services and demo data
+# make test — lint, format check, type check and the whole test suite (what CI runs)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint typecheck pytest bench clean
+
+$(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
+	./scripts/bootstrap_venv.sh
+	touch $@
+
+run: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python scripts/run_local.py
+
+test: $(VENV)/.installed lint typecheck pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy api workers
+
+pytest: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

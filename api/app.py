@@ -1,0 +1,101 @@
+"""The application factory. ``create_app(settings)`` wires routes, errors and the lifespan
+that owns every pool (PostgreSQL, Redis/arq, object storage)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp
+
+from api.core.actors import provide_actor
+from api.core.db import create_pool, pool_connection
+from api.core.jobs import job_pool
+from api.core.logging import configure_logging, request_id_middleware
+from api.core.problems import EXCEPTION_HANDLERS
+from api.core.ratelimit import RateLimiter
+from api.core.storage import ObjectStorage
+from api.core.tokens import TokenSigner
+from api.geo.controller import AdminUnitsController
+from api.geo.directory import AdminUnits
+from api.health.controller import health
+from api.migrate import apply_migrations
+from api.settings import Settings, load_settings
+
+logger = logging.getLogger("api")
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = await create_pool(
+            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+        )
+        redis = job_pool(settings.redis_url)
+        storage = ObjectStorage(settings)
+        try:
+            async with pool.acquire() as conn:
+                await apply_migrations(conn)
+                app.state.admin_units = await AdminUnits.load(conn)
+            try:
+                await storage.ensure_bucket()
+            except Exception as exc:  # storage may come up later; /health reports it
+                logger.warning("object storage not ready", extra={"error": repr(exc)})
+            app.state.db_pool = pool
+            app.state.redis = redis
+            app.state.rate_limiter = RateLimiter(redis)
+            app.state.storage = storage
+            yield
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    return lifespan
+
+
+async def _provide_db(state: State) -> AsyncIterator[object]:
+    async for conn in pool_connection(state.db_pool):
+        yield conn
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+    api_routes = Router(path="/", route_handlers=[AdminUnitsController])
+    return Litestar(
+        route_handlers=[health, api_routes],
+        lifespan=[_lifespan(settings)],
+        state=State(
+            {"settings": settings, "token_signer": TokenSigner(settings.secret_key)},
+        ),
+        dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Một Cửa API",
+            version="1.0.0",
+            description=(
+                "Dịch vụ công trực tuyến một cửa: tra cứu thủ tục, nộp hồ sơ, theo dõi tiến độ. "
+                "Errors are RFC 9457 problem details; send Accept-Language: en for English."
+            ),
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
+                }
+            ),
+        ),
+        logging_config=None,
+        debug=False,
+    )
+
+
+def create_asgi_app(settings: Settings | None = None) -> ASGIApp:
+    """What servers run: the app wrapped so even unrouted requests get a request id and a log
+    line (Litestar's own middleware only wraps matched routes)."""
+    return request_id_middleware(create_app(settings))

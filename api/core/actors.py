@@ -1,0 +1,141 @@
+"""Who is calling: the actor, the guards that admit roles, and the one authorization rule.
+
+Guards resolve the bearer token (and check its session is live) once per request and leave
+the actor in ``request.state.actor``; handlers receive it through the ``actor`` dependency.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from api.core.problems import Problem
+
+ActorKind = Literal["citizen", "staff", "api_key", "system"]
+Role = Literal["citizen", "officer", "agency_admin", "system_admin", "agency_api"]
+STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin", "system_admin"})
+
+
+class Actor(msgspec.Struct, frozen=True):
+    kind: ActorKind
+    id: uuid.UUID
+    role: Role
+    session_id: uuid.UUID | None = None
+    unit_code: str | None = None
+    agency_code: str | None = None
+
+
+_ACTOR_FOR_SESSION = """
+SELECT s.revoked_at IS NULL AND s.expires_at > now() AS live,
+       st.role, st.unit_code, st.active,
+       coalesce(st.agency_code, u.agency_code) AS agency_code
+FROM auth_sessions s
+LEFT JOIN staff st ON st.id = s.staff_id
+LEFT JOIN units u ON u.code = st.unit_code
+WHERE s.id = $1 AND (s.citizen_id = $2 OR s.staff_id = $2)
+"""
+
+
+def unauthenticated() -> Problem:
+    return Problem(
+        401,
+        "unauthenticated",
+        "Cần đăng nhập",
+        "Authentication required",
+        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
+        "Your session is missing, invalid or expired. Please sign in again.",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def forbidden() -> Problem:
+    return Problem(
+        403,
+        "forbidden",
+        "Không có quyền thực hiện",
+        "Forbidden",
+        "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+        "Your account may not do this.",
+    )
+
+
+async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    cached = connection.scope.get("state", {}).get("actor")
+    if isinstance(cached, Actor):
+        return cached
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise unauthenticated()
+    claims = connection.app.state.token_signer.verify(token.strip())
+    if claims is None:
+        raise unauthenticated()
+    async with connection.app.state.db_pool.acquire() as conn:
+        row = await conn.fetchrow(_ACTOR_FOR_SESSION, claims.sid, claims.sub)
+    if row is None or not row["live"]:
+        raise unauthenticated()
+    if claims.knd == "citizen":
+        actor = Actor(kind="citizen", id=claims.sub, role="citizen", session_id=claims.sid)
+    else:
+        if not row["active"]:
+            raise unauthenticated()
+        actor = Actor(
+            kind="staff",
+            id=claims.sub,
+            role=row["role"],
+            session_id=claims.sid,
+            unit_code=row["unit_code"],
+            agency_code=row["agency_code"],
+        )
+    connection.scope.setdefault("state", {})["actor"] = actor
+    return actor
+
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+
+
+def require_roles(*roles: Role) -> Guard:
+    allowed = frozenset(roles)
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        actor = await resolve_actor(connection)
+        if actor.role not in allowed:
+            raise forbidden()
+
+    guard.__name__ = "require_" + "_or_".join(roles)
+    return guard
+
+
+signed_in = require_roles("citizen", "officer", "agency_admin", "system_admin")
+citizen_only = require_roles("citizen")
+staff_only = require_roles("officer", "agency_admin", "system_admin")
+
+
+async def provide_actor(request: Any) -> Actor:
+    """Dependency: the actor a guard already resolved (or resolve it now)."""
+    return await resolve_actor(request)
+
+
+def can_act_for_unit(actor: Actor, unit_code: str, unit_agency_code: str) -> bool:
+    """The one rule for staff and API keys: which units' files an actor may see and act on."""
+    if actor.role == "system_admin":
+        return True
+    if actor.role == "officer":
+        return actor.unit_code == unit_code
+    if actor.role in ("agency_admin", "agency_api"):
+        return actor.agency_code == unit_agency_code
+    return False
+
+
+def can_access_application(
+    actor: Actor, *, citizen_id: uuid.UUID | None, unit_code: str, unit_agency_code: str
+) -> bool:
+    """Citizens reach their own applications; everyone else goes through the unit rule."""
+    if actor.kind == "citizen":
+        return citizen_id is not None and citizen_id == actor.id
+    return can_act_for_unit(actor, unit_code, unit_agency_code)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from api.core.problems import not_found
+from api.geo.directory import ATTRIBUTION, AdminUnits
+from api.geo.schemas import CommuneList, ProvinceList
+
+ProvinceCode = Annotated[str, Parameter(pattern=r"^[0-9]{2}$", description="GSO province code")]
+
+
+class AdminUnitsController(Controller):
+    path = "/api/v1/provinces"
+    tags = ["Administrative units"]
+
+    @get("/", summary="Provinces and centrally-run cities (34, from 1 July 2025)")
+    async def list_provinces(self, state: State) -> ProvinceList:
+        units: AdminUnits = state.admin_units
+        return ProvinceList(items=units.provinces, source=ATTRIBUTION)
+
+    @get("/{code:str}/communes", summary="Communes, wards and special zones of a province")
+    async def list_communes(self, state: State, code: ProvinceCode) -> CommuneList:
+        units: AdminUnits = state.admin_units
+        province = units.province(code)
+        if province is None:
+            raise not_found("Không tìm thấy tỉnh/thành phố", "Province not found")
+        return CommuneList(province=province, items=units.communes_of(code))

@@ -1,0 +1,130 @@
+"""All configuration, read from environment variables with safe local defaults.
+
+The README's "Configuration" table documents every variable here; keep them in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Environment = Literal["development", "test", "production"]
+
+_DEV_SECRET = "dev-only-secret-key-change-me-0123456789abcdef"  # noqa: S105
+
+
+class SettingsError(RuntimeError):
+    """Raised at start-up when configuration is missing or unsafe."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    app_env: Environment = "development"
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/motcua"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    s3_endpoint: str = "http://127.0.0.1:9000"
+    # What phones use to reach storage for presigned URLs; differs behind a proxy.
+    s3_public_endpoint: str = "http://127.0.0.1:9000"
+    s3_access_key: str = "motcua-local"
+    s3_secret_key: str = "motcua-local-secret"  # noqa: S105
+    s3_bucket: str = "motcua-documents"
+    s3_region: str = "us-east-1"
+    secret_key: str = _DEV_SECRET
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    otp_ttl_seconds: int = 300
+    otp_max_attempts: int = 5
+    otp_per_phone_limit: int = 3
+    otp_per_phone_window_seconds: int = 900
+    otp_per_ip_limit: int = 20
+    otp_per_ip_window_seconds: int = 900
+    track_per_ip_limit: int = 30
+    track_per_ip_window_seconds: int = 60
+    staff_max_failed_logins: int = 5
+    staff_lockout_seconds: int = 900
+    upload_url_ttl_seconds: int = 600
+    download_url_ttl_seconds: int = 300
+    max_document_bytes: int = 10 * 1024 * 1024
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def exposes_dev_codes(self) -> bool:
+        """OTP codes are shown in responses only where no real SMS is sent."""
+        return self.app_env in ("development", "test")
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from the environment; refuse unsafe production configuration."""
+    env = dict(os.environ if env is None else env)
+    defaults = Settings()
+    app_env = env.get("APP_ENV", defaults.app_env)
+    if app_env not in ("development", "test", "production"):
+        raise SettingsError(f"APP_ENV must be development, test or production, got {app_env!r}")
+    s3_endpoint = env.get("S3_ENDPOINT") or defaults.s3_endpoint
+    settings = Settings(
+        app_env=app_env,  # type: ignore[arg-type]
+        database_url=env.get("DATABASE_URL") or defaults.database_url,
+        redis_url=env.get("REDIS_URL") or defaults.redis_url,
+        s3_endpoint=s3_endpoint,
+        s3_public_endpoint=env.get("S3_PUBLIC_ENDPOINT") or s3_endpoint,
+        s3_access_key=env.get("S3_ACCESS_KEY") or defaults.s3_access_key,
+        s3_secret_key=env.get("S3_SECRET_KEY") or defaults.s3_secret_key,
+        s3_bucket=env.get("S3_BUCKET") or defaults.s3_bucket,
+        s3_region=env.get("S3_REGION") or defaults.s3_region,
+        secret_key=env.get("SECRET_KEY") or defaults.secret_key,
+        sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+        sms_gateway_token=env.get("SMS_GATEWAY_TOKEN", ""),
+        access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
+        refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+        otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
+        track_per_ip_limit=_int(env, "TRACK_PER_IP_LIMIT", defaults.track_per_ip_limit),
+        max_document_bytes=_int(env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes),
+        db_pool_min=_int(env, "DB_POOL_MIN", defaults.db_pool_min),
+        db_pool_max=_int(env, "DB_POOL_MAX", defaults.db_pool_max),
+        log_level=env.get("LOG_LEVEL") or defaults.log_level,
+    )
+    if settings.is_production:
+        _check_production(env, settings)
+    return settings
+
+
+def _check_production(env: dict[str, str], settings: Settings) -> None:
+    required = [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "S3_ENDPOINT",
+        "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",
+        "SECRET_KEY",
+        "SMS_GATEWAY_URL",
+        "SMS_GATEWAY_TOKEN",
+    ]
+    missing = [name for name in required if not env.get(name)]
+    if missing:
+        raise SettingsError(
+            "APP_ENV=production needs these environment variables: " + ", ".join(missing)
+        )
+    if len(settings.secret_key) < 32 or settings.secret_key == _DEV_SECRET:
+        raise SettingsError("SECRET_KEY must be a random string of at least 32 characters")

@@ -1,0 +1,159 @@
+"""Test harness: real PostgreSQL (a throw-away database per run), real Redis, moto's S3 server
+on a free loopback port, and the API served by uvicorn on another free port.
+
+Tests talk HTTP to the running server with httpx, and look at the database with asyncpg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from moto.server import ThreadedMotoServer
+
+from api.app import create_asgi_app
+from api.core.db import connect
+from api.settings import Settings
+
+ADMIN_DSN = os.environ.get(
+    "TEST_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _dsn_for(database: str) -> str:
+    return ADMIN_DSN.rsplit("/", 1)[0] + "/" + database
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"motcua_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _dsn_for(name)
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, s3_endpoint: str) -> Settings:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return Settings(
+        app_env="test",
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        s3_endpoint=s3_endpoint,
+        s3_public_endpoint=s3_endpoint,
+        s3_bucket=f"motcua-test-{uuid.uuid4().hex[:8]}",
+        secret_key="test-secret-key-" + uuid.uuid4().hex,
+        log_level="WARNING",
+    )
+
+
+class ServedApp:
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_asgi_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            lifespan="on",
+            proxy_headers=True,
+            forwarded_allow_ips="127.0.0.1",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the API did not start; see the log above")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served_app(settings: Settings) -> Iterator[ServedApp]:
+    app = ServedApp(settings)
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture
+async def client(served_app: ServedApp) -> AsyncIterator[httpx.AsyncClient]:
+    # Each test gets its own client address so per-IP limits of one test do not leak into another.
+    headers = {"X-Forwarded-For": f"198.51.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"}
+    async with httpx.AsyncClient(base_url=served_app.base_url, headers=headers, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+async def db(settings: Settings, served_app: ServedApp) -> AsyncIterator[asyncpg.Connection]:
+    conn = await connect(settings.database_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+def problem(
+    response: httpx.Response, status: int, type_suffix: str | None = None
+) -> dict[str, Any]:
+    """Assert an RFC 9457 problem response and return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.text
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("/problems/")
+    assert body["title"]
+    if type_suffix is not None:
+        assert body["type"] == f"/problems/{type_suffix}", body
+    assert "Traceback" not in response.text
+    return body
