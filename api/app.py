@@ -14,6 +14,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
+from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from api.applications.routes import ROUTES as APPLICATION_ROUTES
+from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.core.actors import provide_actor
 from api.core.db import create_pool, pool_connection
 from api.core.jobs import job_pool
@@ -22,11 +25,13 @@ from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
 from api.core.tokens import TokenSigner
+from api.documents.routes import ROUTES as DOCUMENT_ROUTES
 from api.geo.controller import AdminUnitsController
 from api.geo.directory import AdminUnits
 from api.health.controller import health
 from api.migrate import apply_migrations
 from api.settings import Settings, load_settings
+from api.tracking.routes import ROUTES as TRACKING_ROUTES
 
 logger = logging.getLogger("api")
 
@@ -67,7 +72,17 @@ async def _provide_db(state: State) -> AsyncIterator[object]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
-    api_routes = Router(path="/", route_handlers=[AdminUnitsController])
+    api_routes = Router(
+        path="/",
+        route_handlers=[
+            AdminUnitsController,
+            *CATALOGUE_ROUTES,
+            *ACCOUNT_ROUTES,
+            *APPLICATION_ROUTES,
+            *DOCUMENT_ROUTES,
+            *TRACKING_ROUTES,
+        ],
+    )
     return Litestar(
         route_handlers=[health, api_routes],
         lifespan=[_lifespan(settings)],

@@ -1,0 +1,7 @@
+"""Route handlers of this feature, registered by api.app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROUTES: list[Any] = []

@@ -1,0 +1,84 @@
+"""Test helpers that sign people in without going through SMS: they create the same rows the
+sign-in endpoints create and sign a real access token with the test settings' key."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+import asyncpg
+
+from api.core.tokens import TokenSigner
+from api.settings import Settings
+
+
+def random_phone() -> str:
+    return "09" + "".join(random.choice("0123456789") for _ in range(8))
+
+
+def random_cccd(*, province: str = "001", century_gender: str = "0", yy: str = "90") -> str:
+    return province + century_gender + yy + "".join(random.choice("0123456789") for _ in range(6))
+
+
+async def _session(
+    conn: asyncpg.Connection, settings: Settings, *, citizen_id: Any = None, staff_id: Any = None
+) -> dict[str, str]:
+    session_id = await conn.fetchval(
+        "INSERT INTO auth_sessions (citizen_id, staff_id, expires_at)"
+        " VALUES ($1, $2, now() + interval '1 day') RETURNING id",
+        citizen_id,
+        staff_id,
+    )
+    subject = citizen_id or staff_id
+    kind = "citizen" if citizen_id else "staff"
+    token, _ = TokenSigner(settings.secret_key).issue(session_id, subject, kind, 3600)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def citizen(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    *,
+    with_profile: bool = True,
+    full_name: str = "Nguyễn Văn An",
+    province_code: str = "01",
+    commune_code: str = "00004",
+) -> tuple[uuid.UUID, dict[str, str]]:
+    """A signed-in citizen (with a complete 'declare once' profile unless told otherwise)."""
+    if with_profile:
+        citizen_id = await conn.fetchval(
+            "INSERT INTO citizens (phone, full_name, date_of_birth, gender, citizen_id_number,"
+            " province_code, commune_code, street)"
+            " VALUES ($1, $2, '1990-05-17', 'male', $3, $4, $5, '12 Phố Đội Cấn') RETURNING id",
+            random_phone(),
+            full_name,
+            random_cccd(),
+            province_code,
+            commune_code,
+        )
+    else:
+        citizen_id = await conn.fetchval(
+            "INSERT INTO citizens (phone) VALUES ($1) RETURNING id", random_phone()
+        )
+    return citizen_id, await _session(conn, settings, citizen_id=citizen_id)
+
+
+async def staff(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    *,
+    role: str = "officer",
+    unit_code: str | None = "00004",
+    agency_code: str | None = None,
+) -> tuple[uuid.UUID, dict[str, str]]:
+    """A signed-in staff member bound to ``unit_code`` (an officer by default)."""
+    staff_id = await conn.fetchval(
+        "INSERT INTO staff (username, password_hash, full_name, role, unit_code, agency_code)"
+        " VALUES ($1, 'not-a-real-hash', 'Cán bộ Thử nghiệm', $2, $3, $4) RETURNING id",
+        "t" + uuid.uuid4().hex[:12],
+        role,
+        unit_code,
+        agency_code,
+    )
+    return staff_id, await _session(conn, settings, staff_id=staff_id)
