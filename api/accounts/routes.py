@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from api.accounts.controller import AuthController, MeController, StaffController
+
+ROUTES: list[Any] = [AuthController, MeController, StaffController]

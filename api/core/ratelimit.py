@@ -16,6 +16,10 @@ if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('TTL', KEYS[1])}
 """
 
+_PEEK = """
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('TTL', KEYS[1])}
+"""
+
 
 class RateLimiter:
     def __init__(self, redis: Any, prefix: str = "ratelimit") -> None:
@@ -28,4 +32,11 @@ class RateLimiter:
             _INCREMENT, 1, f"{self._prefix}:{bucket}:{key}", window_seconds
         )
         if int(count) > limit:
+            raise too_many_requests(int(ttl) if int(ttl) > 0 else window_seconds)
+
+    async def check(self, bucket: str, key: str, *, limit: int, window_seconds: int) -> None:
+        """Raise the 429 problem if ``limit`` hits were already counted in the window, without
+        counting this request: for budgets that only some outcomes spend (failed look-ups)."""
+        count, ttl = await self._redis.eval(_PEEK, 1, f"{self._prefix}:{bucket}:{key}")
+        if int(count) >= limit:
             raise too_many_requests(int(ttl) if int(ttl) > 0 else window_seconds)

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import State
+
+from api.accounts.schemas import (
+    CitizenMe,
+    OtpRequest,
+    OtpSent,
+    OtpVerify,
+    ProfileRead,
+    ProfileUpdate,
+    RefreshRequest,
+    StaffLogin,
+    StaffMe,
+    StaffUnitRead,
+    TokenPair,
+)
+from api.accounts.service import (
+    STAFF_LOGIN_PER_IP_LIMIT,
+    STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
+    AccountService,
+    AuthService,
+    ProfileService,
+    parse_phone,
+)
+from api.core.actors import Actor, citizen_only, signed_in, staff_only
+from api.settings import Settings
+
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _client_ip(request: Request[Any, Any, Any]) -> str:
+    # uvicorn has already replaced the peer with X-Forwarded-For when a trusted proxy sent it.
+    return request.client.host if request.client else "unknown"
+
+
+def _auth(db: asyncpg.Connection, state: State) -> AuthService:
+    return AuthService(db, state.settings, state.token_signer)
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["Sign-in"]
+
+    @post(
+        "/otp",
+        status_code=202,
+        summary="Send a one-time sign-in code by SMS to a Vietnamese mobile number",
+        description="At most 3 codes per phone in 15 minutes; a new code voids the earlier "
+        "ones. The code is valid for 5 minutes.",
+    )
+    async def request_otp(
+        self,
+        data: OtpRequest,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: asyncpg.Connection,
+    ) -> OtpSent:
+        settings: Settings = state.settings
+        await state.rate_limiter.hit(
+            "otp-ip",
+            _client_ip(request),
+            limit=settings.otp_per_ip_limit,
+            window_seconds=settings.otp_per_ip_window_seconds,
+        )
+        phone = parse_phone(data.phone)
+        issued = await _auth(db, state).request_code(phone, _client_ip(request), state.redis)
+        return OtpSent(
+            expires_in=issued.expires_in,
+            resend_after=issued.resend_after,
+            dev_code=issued.code if settings.exposes_dev_codes else None,
+        )
+
+    @post(
+        "/otp/verify",
+        status_code=200,
+        summary="Sign a citizen in with the SMS code (the account is created on first sign-in)",
+    )
+    async def verify_otp(self, data: OtpVerify, state: State, db: asyncpg.Connection) -> TokenPair:
+        return await _auth(db, state).verify_code(parse_phone(data.phone), data.code)
+
+    @post(
+        "/login",
+        status_code=200,
+        summary="Staff sign-in with username and password",
+        description="5 wrong passwords in a row lock the account for 15 minutes.",
+    )
+    async def staff_login(
+        self,
+        data: StaffLogin,
+        request: Request[Any, Any, Any],
+        state: State,
+        db: asyncpg.Connection,
+    ) -> TokenPair:
+        await state.rate_limiter.hit(
+            "login-ip",
+            _client_ip(request),
+            limit=STAFF_LOGIN_PER_IP_LIMIT,
+            window_seconds=STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
+        )
+        return await _auth(db, state).staff_login(data.username, data.password)
+
+    @post(
+        "/refresh",
+        status_code=200,
+        summary="Exchange a refresh token for a new token pair (the old one is spent)",
+        description="Presenting a spent refresh token revokes the whole session.",
+    )
+    async def refresh(
+        self, data: RefreshRequest, state: State, db: asyncpg.Connection
+    ) -> TokenPair:
+        return await _auth(db, state).refresh(data.refresh_token)
+
+    @post(
+        "/logout",
+        status_code=204,
+        guards=[signed_in],
+        security=_BEARER,
+        summary="Sign out: the session's access and refresh tokens stop working at once",
+    )
+    async def logout(self, actor: Actor, state: State, db: asyncpg.Connection) -> None:
+        if actor.session_id is not None:
+            await _auth(db, state).logout(actor.session_id)
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["Accounts"]
+    security = _BEARER
+
+    @get("/", guards=[signed_in], summary="Who is signed in")
+    async def me(self, actor: Actor, db: asyncpg.Connection) -> CitizenMe | StaffMe:
+        return await AccountService(db).me(actor)
+
+    @get("/profile", guards=[citizen_only], summary="The citizen's profile")
+    async def get_profile(self, actor: Actor, state: State, db: asyncpg.Connection) -> ProfileRead:
+        return await ProfileService(db, state.admin_units).read(actor.id)
+
+    @put(
+        "/profile",
+        guards=[citizen_only],
+        summary="Replace the citizen's profile (declared once, reused by every application)",
+    )
+    async def replace_profile(
+        self, data: ProfileUpdate, actor: Actor, state: State, db: asyncpg.Connection
+    ) -> ProfileRead:
+        return await ProfileService(db, state.admin_units).replace(actor.id, data)
+
+
+class StaffController(Controller):
+    path = "/api/v1/staff"
+    tags = ["Accounts"]
+    security = _BEARER
+
+    @get("/me/unit", guards=[staff_only], summary="The staff member's unit and agency")
+    async def my_unit(self, actor: Actor, db: asyncpg.Connection) -> StaffUnitRead:
+        return await AccountService(db).staff_unit(actor.id)

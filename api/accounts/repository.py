@@ -1,0 +1,287 @@
+"""SQL for one-time codes, citizens, staff and sign-in sessions.
+
+Time comparisons use the database clock (``now()``, the transaction's start) so every API
+process agrees on when a code or session expires.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import asyncpg
+
+# Serialises code requests for one phone, so counting the window and inserting cannot race.
+_LOCK_PHONE = "SELECT pg_advisory_xact_lock(hashtextextended('otp:' || $1, 0))"
+
+_RECENT_CODES = """
+SELECT count(*) AS requested,
+       coalesce(ceil(extract(epoch FROM min(created_at) + make_interval(secs => $2) - now())),
+                0)::int AS frees_in
+FROM otp_challenges
+WHERE phone = $1 AND created_at > now() - make_interval(secs => $2)
+"""
+
+_VOID_OPEN_CODES = """
+UPDATE otp_challenges SET voided_at = now()
+WHERE phone = $1 AND consumed_at IS NULL AND voided_at IS NULL
+"""
+
+_CREATE_CODE = """
+INSERT INTO otp_challenges (phone, code_hash, requested_ip, expires_at)
+VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+RETURNING id
+"""
+
+# Only the newest code can be live: requesting a code voids the earlier ones.
+_NEWEST_CODE_FOR_UPDATE = """
+SELECT id, code_hash, attempts,
+       consumed_at IS NOT NULL AS consumed,
+       voided_at IS NOT NULL AS voided,
+       expires_at <= now() AS expired
+FROM otp_challenges
+WHERE phone = $1
+ORDER BY created_at DESC
+LIMIT 1
+FOR UPDATE
+"""
+
+_RECORD_WRONG_CODE = """
+UPDATE otp_challenges
+SET attempts = attempts + 1,
+    voided_at = CASE WHEN attempts + 1 >= $2 THEN now() ELSE voided_at END
+WHERE id = $1
+RETURNING attempts
+"""
+
+_CONSUME_CODE = "UPDATE otp_challenges SET consumed_at = now() WHERE id = $1"
+
+_CITIZEN_COLUMNS = """
+id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
+street, email
+"""
+
+_INSERT_CITIZEN = f"""
+INSERT INTO citizens (phone) VALUES ($1)
+ON CONFLICT (phone) DO NOTHING
+RETURNING {_CITIZEN_COLUMNS}
+"""
+
+_CITIZEN_BY_PHONE = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE phone = $1"
+_CITIZEN_BY_ID = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
+
+_REPLACE_PROFILE = f"""
+UPDATE citizens
+SET full_name = $2, date_of_birth = $3, gender = $4, citizen_id_number = $5,
+    province_code = $6, commune_code = $7, street = $8, email = $9
+WHERE id = $1
+RETURNING {_CITIZEN_COLUMNS}
+"""
+
+_STAFF_COLUMNS = """
+st.id, st.username, st.full_name, st.role, st.unit_code,
+coalesce(st.agency_code, u.agency_code) AS agency_code, st.active,
+u.name_vi AS unit_name_vi, u.name_en AS unit_name_en
+"""
+
+_STAFF_BY_ID = f"""
+SELECT {_STAFF_COLUMNS} FROM staff st LEFT JOIN units u ON u.code = st.unit_code WHERE st.id = $1
+"""
+
+_STAFF_FOR_LOGIN = f"""
+SELECT {_STAFF_COLUMNS}, st.password_hash,
+       ceil(extract(epoch FROM st.locked_until - now()))::int AS locked_for
+FROM staff st LEFT JOIN units u ON u.code = st.unit_code
+WHERE st.username = $1
+FOR UPDATE OF st
+"""
+
+# The failure that reaches the limit locks the account and starts a fresh count for after it.
+_RECORD_FAILED_LOGIN = """
+UPDATE staff
+SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)
+                        ELSE locked_until END
+WHERE id = $1
+RETURNING ceil(extract(epoch FROM locked_until - now()))::int AS locked_for
+"""
+
+# Skips the write (and the change_seq bump) when there is nothing to reset.
+_RECORD_LOGIN = """
+UPDATE staff
+SET failed_logins = 0, locked_until = NULL, password_hash = coalesce($2, password_hash)
+WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL OR $2::text IS NOT NULL)
+"""
+
+_STAFF_UNIT = """
+SELECT u.code AS unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
+       u.level AS unit_level, u.province_code AS unit_province_code, u.commune_code,
+       a.code AS agency_code, a.name_vi AS agency_name_vi, a.name_en AS agency_name_en,
+       a.level AS agency_level, a.province_code AS agency_province_code
+FROM staff st
+LEFT JOIN units u ON u.code = st.unit_code
+LEFT JOIN agencies a ON a.code = coalesce(st.agency_code, u.agency_code)
+WHERE st.id = $1
+"""
+
+_CREATE_SESSION = """
+INSERT INTO auth_sessions (citizen_id, staff_id, expires_at)
+VALUES ($1, $2, now() + make_interval(secs => $3))
+RETURNING id, ceil(extract(epoch FROM expires_at - now()))::int AS expires_in
+"""
+
+_ADD_REFRESH_HASH = "INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)"
+
+# Both rows are locked: a concurrent refresh with the same token waits here and then sees
+# the token already used.
+_REFRESH_ROW_FOR_UPDATE = """
+SELECT rt.used_at IS NOT NULL AS used, s.id AS session_id, s.citizen_id, s.staff_id,
+       s.revoked_at IS NULL AND s.expires_at > now() AS live,
+       ceil(extract(epoch FROM s.expires_at - now()))::int AS expires_in
+FROM refresh_tokens rt
+JOIN auth_sessions s ON s.id = rt.session_id
+WHERE rt.token_hash = $1
+FOR UPDATE OF rt, s
+"""
+
+_MARK_REFRESH_USED = "UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1"
+
+_REVOKE_SESSION = """
+UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $2
+WHERE id = $1 AND revoked_at IS NULL
+"""
+
+
+class OtpRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def lock_phone(self, phone: str) -> None:
+        await self._conn.execute(_LOCK_PHONE, phone)
+
+    async def recent_codes(self, phone: str, window_seconds: int) -> tuple[int, int]:
+        """How many codes the phone got in the window, and seconds until the oldest of them
+        leaves it."""
+        row = await self._conn.fetchrow(_RECENT_CODES, phone, float(window_seconds))
+        assert row is not None
+        return int(row["requested"]), int(row["frees_in"])
+
+    async def void_open_codes(self, phone: str) -> None:
+        await self._conn.execute(_VOID_OPEN_CODES, phone)
+
+    async def create(self, phone: str, code_hash: str, ip: str, ttl_seconds: int) -> uuid.UUID:
+        challenge_id: uuid.UUID = await self._conn.fetchval(
+            _CREATE_CODE, phone, code_hash, ip, float(ttl_seconds)
+        )
+        return challenge_id
+
+    async def newest_for_update(self, phone: str) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_NEWEST_CODE_FOR_UPDATE, phone)
+
+    async def record_wrong_code(self, challenge_id: uuid.UUID, max_attempts: int) -> int:
+        """Count a wrong try (voiding the code at ``max_attempts``); returns the tries so far."""
+        attempts: int = await self._conn.fetchval(_RECORD_WRONG_CODE, challenge_id, max_attempts)
+        return attempts
+
+    async def consume(self, challenge_id: uuid.UUID) -> None:
+        await self._conn.execute(_CONSUME_CODE, challenge_id)
+
+
+class CitizenRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def ensure(self, phone: str) -> asyncpg.Record:
+        """The citizen with this phone, created (with an empty profile) if new."""
+        created = await self._conn.fetchrow(_INSERT_CITIZEN, phone)
+        if created is not None:
+            return created
+        # A separate statement: it sees a row a concurrent sign-in has just committed.
+        existing = await self._conn.fetchrow(_CITIZEN_BY_PHONE, phone)
+        assert existing is not None
+        return existing
+
+    async def get(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_CITIZEN_BY_ID, citizen_id)
+
+    async def replace_profile(
+        self,
+        citizen_id: uuid.UUID,
+        *,
+        full_name: str,
+        date_of_birth: date,
+        gender: str,
+        citizen_id_number: str,
+        province_code: str,
+        commune_code: str,
+        street: str,
+        email: str | None,
+    ) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(
+            _REPLACE_PROFILE,
+            citizen_id,
+            full_name,
+            date_of_birth,
+            gender,
+            citizen_id_number,
+            province_code,
+            commune_code,
+            street,
+            email,
+        )
+
+
+class StaffRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, staff_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_STAFF_BY_ID, staff_id)
+
+    async def for_login(self, username: str) -> asyncpg.Record | None:
+        """The account and its password hash, locked so failed attempts count one by one."""
+        return await self._conn.fetchrow(_STAFF_FOR_LOGIN, username)
+
+    async def record_failed_login(
+        self, staff_id: uuid.UUID, max_failures: int, lockout_seconds: int
+    ) -> int | None:
+        """Count a failure; returns the seconds the account is now locked for, if it is."""
+        locked_for: int | None = await self._conn.fetchval(
+            _RECORD_FAILED_LOGIN, staff_id, max_failures, float(lockout_seconds)
+        )
+        return locked_for if locked_for is not None and locked_for > 0 else None
+
+    async def record_login(self, staff_id: uuid.UUID, new_password_hash: str | None) -> None:
+        await self._conn.execute(_RECORD_LOGIN, staff_id, new_password_hash)
+
+    async def unit_and_agency(self, staff_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_STAFF_UNIT, staff_id)
+
+
+class SessionRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def create(
+        self,
+        *,
+        citizen_id: uuid.UUID | None = None,
+        staff_id: uuid.UUID | None = None,
+        ttl_seconds: int,
+    ) -> tuple[uuid.UUID, int]:
+        """A new session; returns its id and the seconds it lasts."""
+        row = await self._conn.fetchrow(_CREATE_SESSION, citizen_id, staff_id, float(ttl_seconds))
+        assert row is not None
+        return row["id"], int(row["expires_in"])
+
+    async def add_refresh_token(self, session_id: uuid.UUID, token_hash: str) -> None:
+        await self._conn.execute(_ADD_REFRESH_HASH, token_hash, session_id)
+
+    async def refresh_token_for_update(self, token_hash: str) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_REFRESH_ROW_FOR_UPDATE, token_hash)
+
+    async def mark_refresh_token_used(self, token_hash: str) -> None:
+        await self._conn.execute(_MARK_REFRESH_USED, token_hash)
+
+    async def revoke(self, session_id: uuid.UUID, reason: str) -> None:
+        await self._conn.execute(_REVOKE_SESSION, session_id, reason)

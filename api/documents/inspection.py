@@ -1,0 +1,475 @@
+"""Checks on an uploaded document's bytes before it is accepted into an application.
+
+``inspect_and_sanitise`` either rejects the file with a stable reason code or returns the bytes to
+store. Photos (JPEG, PNG, WebP, HEIC) are decoded fully and re-encoded with Pillow, which drops
+every piece of metadata (EXIF including GPS, XMP, comments, text chunks) after applying the EXIF
+orientation; HEIC is converted to JPEG. PDFs are stored as they are once they pass the active
+content checks.
+
+The work is CPU-bound (full decode and re-encode): call it from a worker or a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import re
+import zlib
+from types import ModuleType
+from typing import Any, Final, Literal
+
+import msgspec
+from PIL import Image, ImageOps
+
+pillow_heif: ModuleType | None
+try:  # pillow-heif is a project dependency; without it HEIC cannot be cleaned and is refused.
+    pillow_heif = importlib.import_module("pillow_heif")
+except ImportError:  # pragma: no cover - depends on the environment
+    pillow_heif = None
+
+__all__ = [
+    "ACCEPTED_CONTENT_TYPES",
+    "MAX_PIXELS",
+    "RejectReason",
+    "Rejection",
+    "Sanitised",
+    "heic_supported",
+    "inspect_and_sanitise",
+    "normalise_content_type",
+    "sniff_content_type",
+]
+
+RejectReason = Literal[
+    "too_large", "unsupported_type", "type_mismatch", "corrupt_image", "polyglot"
+]
+
+JPEG: Final = "image/jpeg"
+PNG: Final = "image/png"
+WEBP: Final = "image/webp"
+HEIC: Final = "image/heic"
+PDF: Final = "application/pdf"
+ACCEPTED_CONTENT_TYPES: Final = frozenset({JPEG, PNG, WEBP, HEIC, PDF})
+
+# Larger images are refused before decoding (a 50 MP RGB image is already 150 MB in memory).
+MAX_PIXELS: Final = 50_000_000
+JPEG_QUALITY: Final = 90
+WEBP_QUALITY: Final = 90
+# Decompressed PDF object streams inspected per file, at most.
+PDF_OBJECT_STREAM_BUDGET: Final = 32 * 1024 * 1024
+
+_ALIASES: Final = {
+    "image/jpg": JPEG,
+    "image/pjpeg": JPEG,
+    "image/x-png": PNG,
+    "image/heif": HEIC,
+    "image/heic-sequence": HEIC,
+    "image/heif-sequence": HEIC,
+    "application/x-pdf": PDF,
+}
+_HEIC_BRANDS: Final = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"}
+)
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+_PILLOW_FORMAT: Final = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP", HEIC: "HEIF"}
+
+# Content that must not hide inside an image: other formats' headers and markup. Searched in a
+# lower-cased copy, so the markup needles are matched case-insensitively.
+_FOREIGN_NEEDLES: Final = (b"%pdf-", b"<script", b"<html", b"<?php")
+# A ZIP local file header (with a plausible "version needed" field) or end-of-central-directory
+# record; the extra bytes keep random compressed data from matching by chance.
+_ZIP_RECORD: Final = re.compile(rb"PK\x03\x04[\x00-\x3f]\x00|PK\x05\x06\x00\x00\x00\x00")
+# In JPEG entropy-coded data, 0xFF is followed by 0x00 (stuffing), a restart marker or fill.
+_JPEG_MARKER_IN_SCAN: Final = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+_PDF_NAME: Final = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
+_PDF_ACTIVE_NAMES: Final = frozenset(
+    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles"}
+)
+_PDF_STREAM: Final = re.compile(rb"(?<!end)stream(?:\r\n|\n)")
+_PDF_LENGTH: Final = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_PDF_HEX_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+class Sanitised(msgspec.Struct, frozen=True, kw_only=True):
+    """The bytes to store, with their real content type, size and SHA-256 (hex)."""
+
+    data: bytes
+    content_type: str
+    size: int
+    sha256: str
+    width: int | None = None
+    height: int | None = None
+    # True when the bytes were re-encoded (images), False when stored as uploaded (PDF).
+    reencoded: bool = False
+
+
+class Rejection(msgspec.Struct, frozen=True, kw_only=True):
+    reason: RejectReason
+    detail: str
+
+
+class _Reject(Exception):
+    def __init__(self, reason: RejectReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason: RejectReason = reason
+        self.detail = detail
+
+
+def heic_supported() -> bool:
+    return pillow_heif is not None
+
+
+def normalise_content_type(content_type: str) -> str:
+    """Lower-case, drop parameters, and map common aliases (image/jpg -> image/jpeg)."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    return _ALIASES.get(base, base)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type named by the file's magic bytes (the first 16 are enough), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(_PNG_SIGNATURE):
+        return PNG
+    if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return WEBP
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
+        return HEIC
+    if head.startswith(b"%PDF-"):
+        return PDF
+    return None
+
+
+def inspect_and_sanitise(
+    data: bytes, declared_content_type: str, *, max_bytes: int, max_pixels: int = MAX_PIXELS
+) -> Sanitised | Rejection:
+    """Check an upload and return what to store, or why it is refused.
+
+    Reasons: ``too_large`` (over ``max_bytes``, or an image over ``max_pixels``),
+    ``unsupported_type`` (not JPEG/PNG/WebP/HEIC/PDF by its magic bytes, or something that cannot
+    be inspected), ``type_mismatch`` (magic bytes disagree with the declared type),
+    ``corrupt_image`` (does not decode fully; also a truncated PDF), ``polyglot`` (data after the
+    end of the image, other formats or markup hidden inside, or PDF active content).
+    """
+    if len(data) > max_bytes:
+        return Rejection(reason="too_large", detail=f"{len(data)} bytes, limit {max_bytes}")
+    sniffed = sniff_content_type(data[:16])
+    if sniffed is None:
+        return Rejection(reason="unsupported_type", detail="not a JPEG, PNG, WebP, HEIC or PDF")
+    declared = normalise_content_type(declared_content_type)
+    if declared != sniffed:
+        return Rejection(
+            reason="type_mismatch", detail=f"declared {declared or '(none)'}, content is {sniffed}"
+        )
+    try:
+        if sniffed == PDF:
+            _check_pdf(data)
+            return Sanitised(
+                data=data,
+                content_type=PDF,
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+        if sniffed == HEIC and pillow_heif is None:
+            raise _Reject("unsupported_type", "HEIC support (pillow-heif) is not installed")
+        _check_image_structure(data, sniffed)
+        _check_foreign_content(data)
+        return _reencode(data, sniffed, max_pixels)
+    except _Reject as rejected:
+        return Rejection(reason=rejected.reason, detail=rejected.detail)
+
+
+# --- container structure ------------------------------------------------------------------------
+
+
+def _check_image_structure(data: bytes, content_type: str) -> None:
+    if content_type == JPEG:
+        _check_jpeg(data)
+    elif content_type == PNG:
+        _check_png(data)
+    elif content_type == WEBP:
+        _check_webp(data)
+    else:
+        _check_bmff(data)
+
+
+def _jpeg_end(data: bytes, start: int) -> tuple[int, bool]:
+    """Walk one JPEG stream from its SOI; return the offset after its EOI and whether it has an
+    MPF (multi-picture) APP2 segment."""
+    n = len(data)
+    if data[start : start + 2] != b"\xff\xd8":
+        raise _Reject("corrupt_image", "JPEG stream does not start with SOI")
+    pos = start + 2
+    has_mpf = False
+    while True:
+        if pos >= n or data[pos] != 0xFF:
+            raise _Reject("corrupt_image", "JPEG is truncated or has garbage between segments")
+        while pos < n and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= n:
+            raise _Reject("corrupt_image", "JPEG is truncated")
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # EOI
+            return pos, has_mpf
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # TEM, RSTn: no length
+            continue
+        if marker == 0x00 or pos + 2 > n:
+            raise _Reject("corrupt_image", "JPEG is truncated or malformed")
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        segment_end = pos + length
+        if length < 2 or segment_end > n:
+            raise _Reject("corrupt_image", "JPEG segment runs past the end of the file")
+        if marker == 0xE2 and data[pos + 2 : pos + 6] == b"MPF\x00":
+            has_mpf = True
+        pos = segment_end
+        if marker == 0xDA:  # SOS: entropy-coded data up to the next real marker
+            found = _JPEG_MARKER_IN_SCAN.search(data, pos)
+            if found is None:
+                raise _Reject("corrupt_image", "JPEG is truncated (no end of image)")
+            pos = found.start()
+
+
+def _is_padding(chunk: bytes) -> bool:
+    return not chunk.strip(b"\x00\xff")
+
+
+def _check_jpeg(data: bytes) -> None:
+    end, has_mpf = _jpeg_end(data, 0)
+    if has_mpf:
+        # Multi-picture JPEGs (MPO, HDR gain maps of recent phones) carry further JPEG images
+        # after the first one's EOI; they are dropped by the re-encoding but must be JPEGs too.
+        while end < len(data) and data[end : end + 2] == b"\xff\xd8":
+            end, _ = _jpeg_end(data, end)
+    if not _is_padding(data[end:]):
+        raise _Reject("polyglot", f"{len(data) - end} bytes of data after the JPEG end marker")
+
+
+def _check_png(data: bytes) -> None:
+    view = memoryview(data)
+    n = len(data)
+    pos = len(_PNG_SIGNATURE)
+    while True:
+        if pos + 12 > n:
+            raise _Reject("corrupt_image", "PNG is truncated (no IEND chunk)")
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        chunk_type = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if length > 0x7FFFFFFF or end > n or not chunk_type.isalpha():
+            raise _Reject("corrupt_image", "PNG chunk is malformed or truncated")
+        crc = int.from_bytes(data[end - 4 : end], "big")
+        if zlib.crc32(view[pos + 4 : end - 4]) != crc:
+            raise _Reject("corrupt_image", f"PNG chunk {chunk_type.decode()} fails its CRC")
+        pos = end
+        if chunk_type == b"IEND":
+            break
+    if pos != n:
+        raise _Reject("polyglot", f"{n - pos} bytes of data after the PNG IEND chunk")
+
+
+def _webp_is_lossless(data: bytes) -> bool:
+    """Whether the WebP image data is lossless (a VP8L chunk), from a checked RIFF layout."""
+    pos = 12
+    while pos + 8 <= len(data):
+        fourcc = data[pos : pos + 4]
+        if fourcc == b"VP8L":
+            return True
+        if fourcc == b"VP8 ":
+            return False
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        pos += 8 + size + (size & 1)
+    return False
+
+
+def _check_webp(data: bytes) -> None:
+    n = len(data)
+    riff_end = 8 + int.from_bytes(data[4:8], "little")
+    if riff_end > n:
+        raise _Reject("corrupt_image", "WebP is truncated")
+    if riff_end < n:
+        raise _Reject("polyglot", f"{n - riff_end} bytes of data after the WebP RIFF chunk")
+    pos = 12
+    while pos < riff_end:
+        chunk_end = pos + 8 + int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if chunk_end > riff_end:
+            raise _Reject("corrupt_image", "WebP chunk runs past the end of the RIFF chunk")
+        pos = chunk_end + (chunk_end - pos) % 2  # chunks are padded to an even size
+
+
+def _check_bmff(data: bytes) -> None:
+    """Walk the top-level boxes of an ISO base media file (HEIC)."""
+    n = len(data)
+    pos = 0
+    while pos < n:
+        if pos + 8 > n:
+            raise _Reject("polyglot", "data after the last HEIC box")
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        box_type = data[pos + 4 : pos + 8]
+        if not all(0x20 <= byte < 0x7F for byte in box_type):
+            raise _Reject("polyglot", "data after the last HEIC box")
+        header = 8
+        if size == 1:
+            if pos + 16 > n:
+                raise _Reject("corrupt_image", "HEIC box header is truncated")
+            size = int.from_bytes(data[pos + 8 : pos + 16], "big")
+            header = 16
+        elif size == 0:  # the box runs to the end of the file
+            size = n - pos
+        if size < header:
+            raise _Reject("corrupt_image", "HEIC box is malformed")
+        if pos + size > n:
+            raise _Reject("corrupt_image", "HEIC is truncated")
+        pos += size
+
+
+def _check_foreign_content(data: bytes) -> None:
+    lowered = data.lower()
+    for needle in _FOREIGN_NEEDLES:
+        if needle in lowered:
+            raise _Reject("polyglot", f"image contains {needle.decode()!r}")
+    if _ZIP_RECORD.search(data):
+        raise _Reject("polyglot", "image contains a ZIP archive record")
+
+
+# --- decoding and re-encoding -------------------------------------------------------------------
+
+
+def _icc_if_matching(icc: Any, mode: str) -> bytes | None:
+    """Keep an ICC profile only if its colour space (header bytes 16-19) fits the output mode."""
+    if not isinstance(icc, bytes) or len(icc) < 20:
+        return None
+    space = icc[16:20]
+    wanted = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY", "CMYK": b"CMYK"}
+    return icc if wanted.get(mode) == space else None
+
+
+def _decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
+    if content_type == HEIC:
+        assert pillow_heif is not None
+        pillow_heif.register_heif_opener()  # idempotent
+    try:
+        image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMAT[content_type]])
+    except Image.DecompressionBombError as exc:
+        raise _Reject("too_large", "image has too many pixels") from exc
+    except Exception as exc:
+        raise _Reject("corrupt_image", f"cannot read the image: {exc}") from exc
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise _Reject("too_large", f"{width}x{height} pixels, limit {max_pixels}")
+    try:
+        image.load()
+    except Image.DecompressionBombError as exc:
+        raise _Reject("too_large", "image has too many pixels") from exc
+    except Exception as exc:
+        raise _Reject("corrupt_image", f"the image does not decode fully: {exc}") from exc
+    return image
+
+
+def _reencode(data: bytes, content_type: str, max_pixels: int) -> Sanitised:
+    source = _decode(data, content_type, max_pixels)
+    icc = source.info.get("icc_profile")
+    transparency = source.info.get("transparency")
+    try:
+        upright = ImageOps.exif_transpose(source)
+    except Exception:  # a broken EXIF block is not worth refusing the photo for
+        upright = source.copy()
+    finally:
+        source.close()
+    # Start the output from pixels only: no info dict means no EXIF, XMP, comment or text chunks.
+    upright.info = {}
+    out = io.BytesIO()
+    if content_type in (JPEG, HEIC):
+        image = upright if upright.mode in ("L", "RGB", "CMYK") else upright.convert("RGB")
+        options: dict[str, Any] = {"quality": JPEG_QUALITY, "optimize": True}
+        if profile := _icc_if_matching(icc, image.mode):
+            options["icc_profile"] = profile
+        image.save(out, format="JPEG", **options)
+        out_type = JPEG
+    elif content_type == PNG:
+        keep = ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16")
+        image = upright if upright.mode in keep else upright.convert("RGBA")
+        options = {}
+        if profile := _icc_if_matching(icc, image.mode):
+            options["icc_profile"] = profile
+        if transparency is not None and image.mode in ("1", "L", "P", "RGB"):
+            options["transparency"] = transparency
+        image.save(out, format="PNG", **options)
+        out_type = PNG
+    else:
+        image = upright if upright.mode in ("RGB", "RGBA") else upright.convert("RGBA")
+        options = {"lossless": True} if _webp_is_lossless(data) else {"quality": WEBP_QUALITY}
+        if profile := _icc_if_matching(icc, image.mode):
+            options["icc_profile"] = profile
+        image.save(out, format="WEBP", **options)
+        out_type = WEBP
+    cleaned = out.getvalue()
+    return Sanitised(
+        data=cleaned,
+        content_type=out_type,
+        size=len(cleaned),
+        sha256=hashlib.sha256(cleaned).hexdigest(),
+        width=image.width,
+        height=image.height,
+        reencoded=True,
+    )
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _pdf_active_name(chunk: bytes) -> bytes | None:
+    """The first name in ``chunk`` that enables active content, with #xx escapes decoded."""
+    for match in _PDF_NAME.finditer(chunk):
+        name = match.group()[1:]
+        if len(name) > 64:
+            continue
+        if b"#" in name:
+            name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name in _PDF_ACTIVE_NAMES:
+            return name
+    return None
+
+
+def _pdf_object_streams(data: bytes) -> list[bytes]:
+    """Decompressed contents of the PDF's object streams (/Type /ObjStm), where objects such as
+    a /JavaScript action can hide from a scan of the raw bytes."""
+    streams: list[bytes] = []
+    budget = PDF_OBJECT_STREAM_BUDGET
+    for match in _PDF_STREAM.finditer(data):
+        body_start = match.end()
+        dict_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
+        stream_dict = data[max(dict_start, 0) : match.start()]
+        if b"/ObjStm" not in stream_dict:
+            continue
+        length = _PDF_LENGTH.search(stream_dict)
+        body_end = body_start + int(length.group(1)) if length else -1
+        if not length or body_end > len(data):
+            body_end = data.find(b"endstream", body_start)
+            if body_end < 0:
+                body_end = len(data)
+        inflater = zlib.decompressobj()
+        try:
+            content = inflater.decompress(data[body_start:body_end], budget + 1)
+        except zlib.error as exc:
+            raise _Reject(
+                "unsupported_type", "PDF object stream cannot be inspected (encrypted or unknown)"
+            ) from exc
+        budget -= len(content)
+        if budget < 0:
+            raise _Reject("too_large", "PDF object streams are too large to inspect")
+        streams.append(content)
+    return streams
+
+
+def _check_pdf(data: bytes) -> None:
+    eof = data.rfind(b"%%EOF")
+    if eof < 0:
+        raise _Reject("corrupt_image", "PDF is truncated (no %%EOF marker)")
+    if data[eof + 5 :].strip(b"\x00\t\n\x0c\r "):
+        raise _Reject("polyglot", "data after the PDF's final %%EOF marker")
+    if _ZIP_RECORD.search(data):
+        raise _Reject("polyglot", "PDF contains a ZIP archive record")
+    for chunk in (data, *_pdf_object_streams(data)):
+        if (name := _pdf_active_name(chunk)) is not None:
+            raise _Reject("polyglot", f"PDF has active content (/{name.decode()})")

@@ -1,0 +1,454 @@
+"""Document uploads: a presigned PUT straight from the phone to storage, then a server-side check
+before the file counts as part of the application.
+
+The phone PUTs to a staging key (``uploads/{application_id}/{document_id}``). On completion the
+server verifies the bytes it read and writes them (sanitised: EXIF/GPS removed) to the document's
+own key (``applications/{application_id}/{document_id}``), which only the server writes. So a
+presigned PUT URL that is still valid after completion cannot replace a verified file, and a
+completion whose database commit failed can simply be retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from api.applications.access import ApplicationRef, application_in_scope
+from api.applications.journal import write_audit
+from api.core.actors import Actor, forbidden
+from api.core.pagination import decode_cursor, encode_cursor
+from api.core.problems import FieldProblem, Problem, conflict, not_found, validation_failed
+from api.core.storage import ObjectStorage
+from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
+from api.documents.repository import DocumentRepository, DocumentRow
+from api.documents.schemas import (
+    RESULT_REQUIREMENT,
+    DocumentDownload,
+    DocumentPage,
+    DocumentRead,
+    DocumentUploadCreate,
+    DocumentUploadTicket,
+)
+from api.settings import Settings
+
+logger = logging.getLogger("api.documents")
+
+# Presigned PUT URLs never live longer than this, whatever the configuration says.
+MAX_UPLOAD_URL_TTL = timedelta(minutes=15)
+# Bounds the rows and staging objects one application can accumulate (retries included).
+MAX_DOCUMENTS_PER_APPLICATION = 50
+
+# Who may add documents of each kind, and while the application is in which status.
+_CITIZEN_INPUT_STATUSES = frozenset({"draft", "supplement_requested"})
+_COUNTER_INPUT_STATUSES = frozenset({"draft"})
+_RESULT_STATUSES = frozenset({"approved"})
+
+_FILE_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+}
+
+# Why a completed upload was refused: reason code -> (Vietnamese, English) explanation. The
+# first three are checked here, the rest come from inspection.py.
+_REASONS: dict[str, tuple[str, str]] = {
+    "too_large": (
+        "Tệp vượt quá dung lượng hoặc kích thước ảnh cho phép.",
+        "The file is larger than allowed.",
+    ),
+    "size_mismatch": (
+        "Dung lượng tệp đã tải lên khác với dung lượng đã khai báo.",
+        "The uploaded file's size differs from the declared size.",
+    ),
+    "checksum_mismatch": (
+        "Mã SHA-256 của tệp đã tải lên không khớp với mã đã khai báo.",
+        "The uploaded file's SHA-256 does not match the declared one.",
+    ),
+    "unsupported_type": (
+        "Chỉ nhận ảnh JPEG, PNG, WebP, HEIC hoặc tệp PDF.",
+        "Only JPEG, PNG, WebP, HEIC images and PDF files are accepted.",
+    ),
+    "type_mismatch": (
+        "Nội dung tệp không đúng với loại tệp đã khai báo.",
+        "The file's content is not of the declared type.",
+    ),
+    "corrupt_image": (
+        "Tệp bị hỏng hoặc không đọc được.",
+        "The file is damaged or cannot be read.",
+    ),
+    "polyglot": (
+        "Tệp chứa dữ liệu ẩn hoặc nội dung thực thi không được phép.",
+        "The file hides other data or active content.",
+    ),
+}
+_UNKNOWN_REASON = ("Tệp không hợp lệ.", "The file is not valid.")
+
+
+def upload_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
+    """Where the phone PUTs the file; never served."""
+    return f"uploads/{application_id}/{document_id}"
+
+
+def document_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
+    """Where the verified file lives; only the server writes here."""
+    return f"applications/{application_id}/{document_id}"
+
+
+def document_rejected(document_id: uuid.UUID, reason: str) -> Problem:
+    detail_vi, detail_en = _REASONS.get(reason, _UNKNOWN_REASON)
+    return Problem(
+        422,
+        "document-rejected",
+        "Giấy tờ bị từ chối",
+        "Document rejected",
+        detail_vi + " Vui lòng tải lên lại.",
+        detail_en + " Please upload it again.",
+        extra={"reason": reason, "document_id": str(document_id)},
+    )
+
+
+def upload_expired(document_id: uuid.UUID) -> Problem:
+    return Problem(
+        410,
+        "upload-expired",
+        "Đã hết thời hạn tải lên",
+        "Upload window expired",
+        "Thời hạn tải tệp lên đã hết. Vui lòng bắt đầu tải lên lại.",
+        "The upload window has closed. Please start the upload again.",
+        extra={"document_id": str(document_id)},
+    )
+
+
+def upload_missing(document_id: uuid.UUID) -> Problem:
+    return Problem(
+        422,
+        "upload-missing",
+        "Chưa nhận được tệp",
+        "File not uploaded",
+        "Máy chủ chưa nhận được tệp. Hãy tải tệp lên bằng đường dẫn đã cấp rồi thử lại.",
+        "The file has not arrived. PUT it to the upload URL, then try again.",
+        extra={"document_id": str(document_id)},
+    )
+
+
+def documents_locked(status: str) -> Problem:
+    return Problem(
+        409,
+        "documents-locked",
+        "Không thể thêm giấy tờ ở trạng thái hiện tại",
+        "Documents cannot be added in this status",
+        "Hồ sơ đang ở trạng thái không cho phép tải giấy tờ lên.",
+        "The application's current status does not allow adding documents.",
+        extra={"application_status": status},
+    )
+
+
+def document_not_found() -> Problem:
+    return not_found("Không tìm thấy giấy tờ", "Document not found")
+
+
+def _read(row: DocumentRow) -> DocumentRead:
+    return DocumentRead(
+        document_id=row.id,
+        requirement=row.requirement,
+        kind=row.kind,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]
+        content_type=row.content_type or row.declared_content_type,
+        size=row.size if row.size is not None else row.declared_size,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
+    )
+
+
+def _check_may_add(actor: Actor, application: ApplicationRef, kind: str) -> None:
+    """The upload rule (``application_in_scope`` has already checked the actor reaches it):
+
+    - the citizen owner adds input documents while the application is a draft or awaits a
+      supplement;
+    - staff in scope add the result while the application is approved;
+    - staff in scope add input documents to a draft taken in at the counter (they scan the
+      papers the applicant brought).
+    """
+    status = application.status
+    if actor.kind == "citizen":
+        if kind != "input":
+            raise forbidden()
+        open_statuses = _CITIZEN_INPUT_STATUSES
+    elif actor.kind == "staff":
+        if kind == "input" and application.channel != "counter":
+            raise forbidden()
+        open_statuses = _RESULT_STATUSES if kind == "result" else _COUNTER_INPUT_STATUSES
+    else:
+        raise forbidden()
+    if status not in open_statuses:
+        raise documents_locked(status)
+
+
+class DocumentService:
+    def __init__(
+        self, conn: asyncpg.Connection, storage: ObjectStorage, settings: Settings
+    ) -> None:
+        self._conn = conn
+        self._storage = storage
+        self._settings = settings
+        self._documents = DocumentRepository(conn)
+
+    async def start_upload(
+        self, actor: Actor, application_id: uuid.UUID, body: DocumentUploadCreate
+    ) -> DocumentUploadTicket:
+        kind = "result" if body.requirement == RESULT_REQUIREMENT else "input"
+        async with self._conn.transaction():
+            application = await application_in_scope(
+                self._conn, actor, application_id, for_update=True
+            )
+            _check_may_add(actor, application, kind)
+            await self._check_declaration(application, kind, body)
+            if (
+                await self._documents.count_for_application(application.id)
+                >= MAX_DOCUMENTS_PER_APPLICATION
+            ):
+                raise conflict(
+                    "too-many-documents",
+                    "Hồ sơ đã có quá nhiều lượt tải giấy tờ",
+                    "The application has too many document uploads",
+                    limit=MAX_DOCUMENTS_PER_APPLICATION,
+                )
+            document_id = uuid.uuid4()
+            ttl = min(timedelta(seconds=self._settings.upload_url_ttl_seconds), MAX_UPLOAD_URL_TTL)
+            signed_at = datetime.now(UTC)
+            upload_url = self._storage.presigned_put(upload_key(application.id, document_id), ttl)
+            row = await self._documents.insert_pending(
+                document_id=document_id,
+                application_id=application.id,
+                kind=kind,
+                requirement=body.requirement,
+                object_key=document_key(application.id, document_id),
+                content_type=body.content_type,
+                size=body.size,
+                sha256=body.sha256,
+                upload_expires_at=signed_at + ttl,
+                uploaded_by_kind=actor.kind,
+                uploaded_by_id=actor.id,
+            )
+        return DocumentUploadTicket(
+            document_id=row.id,
+            upload_url=upload_url,
+            method="PUT",
+            headers={"Content-Type": body.content_type},
+            expires_at=row.upload_expires_at,
+        )
+
+    async def _check_declaration(
+        self, application: ApplicationRef, kind: str, body: DocumentUploadCreate
+    ) -> None:
+        errors: list[FieldProblem] = []
+        if kind == "input":
+            codes = await self._documents.requirement_codes(application.procedure_code)
+            if body.requirement not in codes:
+                errors.append(
+                    FieldProblem(
+                        "requirement",
+                        "unknown_requirement",
+                        "Thủ tục này không yêu cầu loại giấy tờ này",
+                        "This procedure does not ask for this document",
+                    )
+                )
+        if body.size > self._settings.max_document_bytes:
+            limit_mb = self._settings.max_document_bytes / (1024 * 1024)
+            errors.append(
+                FieldProblem(
+                    "size",
+                    "too_large",
+                    f"Tệp không được lớn hơn {limit_mb:g} MB",
+                    f"The file must not be larger than {limit_mb:g} MB",
+                )
+            )
+        if errors:
+            raise validation_failed(errors)
+
+    async def complete_upload(
+        self, actor: Actor, application_id: uuid.UUID, document_id: uuid.UUID
+    ) -> DocumentRead:
+        """Verify the uploaded file and store it, or refuse it and delete it.
+
+        A refusal is committed (the row becomes 'rejected') before the problem is raised, and
+        the uploaded object is deleted even if that commit fails. Other failures (storage or
+        database trouble) leave the upload pending, so the phone can retry the completion.
+        """
+        refusal: tuple[Problem, str] | None = None
+        refused_key: str | None = None
+        try:
+            async with self._conn.transaction():
+                application = await application_in_scope(
+                    self._conn, actor, application_id, for_update=True
+                )
+                row = await self._documents.get(application.id, document_id, for_update=True)
+                if row is None:
+                    raise document_not_found()
+                if row.status == "stored":
+                    return _read(row)  # a repeated completion gets the same answer
+                if row.status == "rejected":
+                    raise conflict(
+                        "upload-not-pending",
+                        "Lượt tải lên này đã bị từ chối; vui lòng tải lên lại",
+                        "This upload was already refused; please upload again",
+                        document_id=str(row.id),
+                    )
+                if row.uploaded_by_id != actor.id:
+                    raise forbidden()
+                _check_may_add(actor, application, row.kind)
+                staging_key = upload_key(application.id, row.id)
+                if row.upload_expires_at <= datetime.now(UTC):
+                    refusal = (upload_expired(row.id), "upload_expired")
+                else:
+                    verified = await self._verify(row, staging_key)
+                    if isinstance(verified, str):
+                        refusal = (document_rejected(row.id, verified), verified)
+                    else:
+                        stored = await self._store(row, verified)
+                        await write_audit(
+                            self._conn,
+                            actor,
+                            "document.uploaded",
+                            application_id=application.id,
+                            unit_code=application.unit_code,
+                            note=f"{row.requirement} {row.id}",
+                        )
+                if refusal is not None:
+                    refused_key = staging_key
+                    await self._documents.mark_rejected(row.id)
+                    await write_audit(
+                        self._conn,
+                        actor,
+                        "document.rejected",
+                        application_id=application.id,
+                        unit_code=application.unit_code,
+                        note=f"{row.requirement} {row.id}: {refusal[1]}",
+                    )
+        finally:
+            if refused_key is not None:
+                await self._discard(refused_key)
+        if refusal is not None:
+            raise refusal[0]
+        # The verified copy now lives at the document key; the staging object is spent.
+        await self._discard(staging_key)
+        return _read(stored)
+
+    async def _verify(self, row: DocumentRow, key: str) -> Sanitised | str:
+        """The verified (and sanitised) file, or the reason code it is refused."""
+        info = await self._storage.stat(key)
+        if info is None:
+            raise upload_missing(row.id)
+        max_bytes = self._settings.max_document_bytes
+        if info.size > max_bytes:
+            return "too_large"
+        if info.size != row.declared_size:
+            return "size_mismatch"
+        data = await self._storage.read(key, limit=max_bytes + 1)
+        # The object can be replaced between stat and read while the PUT URL is valid, so
+        # every check below is on the bytes actually read.
+        if len(data) != row.declared_size:
+            return "size_mismatch"
+        if hashlib.sha256(data).hexdigest() != row.declared_sha256:
+            return "checksum_mismatch"
+        # Decoding and re-encoding is CPU-bound: keep it off the event loop.
+        verdict = await asyncio.to_thread(
+            inspect_and_sanitise, data, row.declared_content_type, max_bytes=max_bytes
+        )
+        if isinstance(verdict, Rejection):
+            return verdict.reason
+        return verdict
+
+    async def _store(self, row: DocumentRow, sanitised: Sanitised) -> DocumentRow:
+        await self._storage.write(row.object_key, sanitised.data, sanitised.content_type)
+        return await self._documents.mark_stored(
+            row.id,
+            content_type=sanitised.content_type,
+            size=sanitised.size,
+            sha256=sanitised.sha256,
+        )
+
+    async def _discard(self, key: str) -> None:
+        """Delete a staging object. A failure is logged, not raised: the object is never
+        served (only the document key is), and the caller's answer must not be lost."""
+        try:
+            await self._storage.delete(key)
+        except Exception:
+            logger.exception("could not delete an uploaded object", extra={"key": key})
+
+    async def list_documents(
+        self, actor: Actor, application_id: uuid.UUID, *, cursor: str | None, limit: int
+    ) -> DocumentPage:
+        application = await application_in_scope(self._conn, actor, application_id)
+        after = _decode_list_cursor(cursor)
+        rows = await self._documents.list_for_application(
+            application.id, after=after, limit=limit + 1
+        )
+        page = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            last = page[-1]
+            next_cursor = encode_cursor(last.created_at.isoformat(), str(last.id))
+        return DocumentPage(items=[_read(row) for row in page], next_cursor=next_cursor)
+
+    async def download(
+        self, actor: Actor, application_id: uuid.UUID, document_id: uuid.UUID
+    ) -> DocumentDownload:
+        async with self._conn.transaction():
+            application = await application_in_scope(self._conn, actor, application_id)
+            row = await self._documents.get(application.id, document_id)
+            if row is None:
+                raise document_not_found()
+            if row.status != "stored" or row.content_type is None or row.size is None:
+                raise conflict(
+                    "document-not-stored",
+                    "Giấy tờ chưa được lưu",
+                    "The document is not stored",
+                    document_status=row.status,
+                )
+            ttl = timedelta(seconds=self._settings.download_url_ttl_seconds)
+            signed_at = datetime.now(UTC)
+            extension = _FILE_EXTENSIONS.get(row.content_type, "bin")
+            url = self._storage.presigned_get(
+                row.object_key, ttl, filename=f"{row.requirement}-{row.id}.{extension}"
+            )
+            if actor.kind != "citizen":
+                # Staff opening a citizen's papers is a read of personal data.
+                await write_audit(
+                    self._conn,
+                    actor,
+                    "document.read",
+                    application_id=application.id,
+                    unit_code=application.unit_code,
+                    note=f"{row.requirement} {row.id}",
+                )
+        return DocumentDownload(
+            document_id=row.id,
+            download_url=url,
+            expires_at=signed_at + ttl,
+            content_type=row.content_type,
+            size=row.size,
+        )
+
+
+def _decode_list_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    values = decode_cursor(cursor, size=2)
+    if values is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(values[0])), uuid.UUID(str(values[1]))
+    except ValueError:
+        raise validation_failed(
+            [
+                FieldProblem(
+                    "cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor"
+                )
+            ]
+        ) from None

@@ -1,0 +1,118 @@
+"""Sign-in-free endpoints: progress of one application by receipt code, and public statistics.
+
+Tracking is rate-limited per client address twice over: every look-up spends the general
+budget, and look-ups that find nothing also spend a much smaller one. Once either is used up
+every look-up is refused, so a 200 never tells an enumerator more than a 404 would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import asyncpg
+from litestar import Controller, Request, get
+from litestar.datastructures import CacheControlHeader, State
+from litestar.params import Parameter
+
+from api.core.problems import not_found
+from api.settings import Settings
+from api.tracking.schemas import PublicStatsRead, TrackingRead
+from api.tracking.service import StatsService, TrackingService
+
+TRACK_MISS_LIMIT = 10
+TRACK_MISS_WINDOW_SECONDS = 600
+
+UnitCode = Annotated[
+    str | None,
+    Parameter(pattern=r"^[A-Z0-9]{3,10}$", description="Unit code, e.g. 02683 or P15"),
+]
+
+
+def _client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class TrackingController(Controller):
+    path = "/api/v1/track"
+    tags = ["Public tracking"]
+
+    @get(
+        "/{receipt_code:str}",
+        summary="Progress of an application by its receipt code (no sign-in)",
+        description=(
+            "Trạng thái, hạn giải quyết và các mốc xử lý của hồ sơ; chỉ hiện tên viết tắt của "
+            "người nộp. Unknown and malformed codes both answer 404; look-ups are rate-limited "
+            "per client address, failed ones more strictly."
+        ),
+        cache_control=CacheControlHeader(no_store=True),
+    )
+    async def track(
+        self, request: Request[Any, Any, State], db: asyncpg.Connection, receipt_code: str
+    ) -> TrackingRead:
+        settings: Settings = request.app.state.settings
+        limiter = request.app.state.rate_limiter
+        address = _client_address(request)
+        await limiter.hit(
+            "track-ip",
+            address,
+            limit=settings.track_per_ip_limit,
+            window_seconds=settings.track_per_ip_window_seconds,
+        )
+        await limiter.check(
+            "track-miss-ip",
+            address,
+            limit=TRACK_MISS_LIMIT,
+            window_seconds=TRACK_MISS_WINDOW_SECONDS,
+        )
+        tracked = await TrackingService(db).track(receipt_code)
+        if tracked is None:
+            await limiter.hit(
+                "track-miss-ip",
+                address,
+                limit=TRACK_MISS_LIMIT,
+                window_seconds=TRACK_MISS_WINDOW_SECONDS,
+            )
+            raise not_found(
+                "Không tìm thấy hồ sơ với mã biên nhận này",
+                "No application has this receipt code",
+            )
+        return tracked
+
+
+class PublicStatsController(Controller):
+    path = "/api/v1/stats"
+    tags = ["Public statistics"]
+
+    @get(
+        "/public",
+        summary="Applications received, completed on time and overdue, per unit and procedure",
+        description=(
+            "Số liệu tổng hợp công khai (không có dữ liệu cá nhân). Period: Vietnam dates "
+            "`from`..`to` inclusive, by default the last 30 days, at most 366 days. received = "
+            "received in the period; completed = processing finished in the period (result "
+            "issued or rejected), on time when finished on or before the due date; overdue_now = "
+            "open, not waiting for supplements and past the due date today, whatever the period; "
+            "online_share = share of the received filed online (including offline-synced)."
+        ),
+        cache_control=CacheControlHeader(max_age=60),
+    )
+    async def public_stats(
+        self,
+        request: Request[Any, Any, State],
+        db: asyncpg.Connection,
+        period_from: Annotated[date | None, Parameter(query="from")] = None,
+        period_to: Annotated[date | None, Parameter(query="to")] = None,
+        unit: UnitCode = None,
+    ) -> PublicStatsRead:
+        settings: Settings = request.app.state.settings
+        # Each distinct period costs a full aggregate, so callers are limited like tracking.
+        await request.app.state.rate_limiter.hit(
+            "stats-ip",
+            _client_address(request),
+            limit=settings.track_per_ip_limit,
+            window_seconds=settings.track_per_ip_window_seconds,
+        )
+        return await StatsService(db, request.app.state.redis).public_stats(
+            period_from, period_to, unit
+        )

@@ -1,0 +1,244 @@
+"""Public tracking of one application by receipt code, and aggregate service statistics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import msgspec
+from redis.exceptions import RedisError
+
+from api.applications.calendar import WorkingCalendar, vn_today
+from api.core.problems import FieldProblem, validation_failed
+from api.tracking.labels import status_label
+from api.tracking.repository import StatsRepository, TrackingRepository
+from api.tracking.schemas import (
+    NamedRef,
+    OnTime,
+    PublicStatsRead,
+    StatsFigures,
+    StatsPeriod,
+    StatsRow,
+    TimelineEntry,
+    TrackingRead,
+)
+
+logger = logging.getLogger(__name__)
+
+RECEIPT_CODE = re.compile(r"^[A-Z0-9]{3,10}-\d{6}-\d{4}$")
+# Statuses that end an application without a decision: no deadline is judged for them.
+_CLOSED_WITHOUT_DECISION = frozenset({"returned", "withdrawn"})
+
+DEFAULT_STATS_DAYS = 30
+MAX_STATS_DAYS = 366
+STATS_CACHE_SECONDS = 60
+
+
+def normalise_receipt_code(raw: str) -> str | None:
+    """The code in canonical form, or None if it cannot be a receipt code at all."""
+    code = raw.strip().upper()
+    return code if RECEIPT_CODE.fullmatch(code) else None
+
+
+def mask_name(full_name: str | None) -> str:
+    """'Nguyễn Văn An' → 'N*** V*** A': initials only, the given name's without asterisks."""
+    words = unicodedata.normalize("NFC", full_name or "").split()
+    if not words:
+        return "***"
+    initials = [word[0].upper() for word in words]
+    return " ".join([*(initial + "***" for initial in initials[:-1]), initials[-1]])
+
+
+def build_timeline(events: Iterable[asyncpg.Record]) -> list[TimelineEntry]:
+    """Status changes in order, without the draft stage; one transition announced by two
+    events (e.g. a status change and a supplement request) is shown once."""
+    timeline: list[TimelineEntry] = []
+    for event in events:
+        status = event["to_status"]
+        if status == "draft" or (timeline and timeline[-1].status == status):
+            continue
+        label_vi, label_en = status_label(status)
+        timeline.append(
+            TimelineEntry(
+                status=status,
+                at=_event_time(event["occurred_at"], event["recorded_at"]),
+                label_vi=label_vi,
+                label_en=label_en,
+            )
+        )
+    return timeline
+
+
+def _event_time(reported: str | None, recorded: datetime) -> datetime:
+    """When the change happened, in UTC: the payload's time if it is a full timestamp."""
+    try:
+        at = datetime.fromisoformat(reported) if reported else recorded
+    except ValueError:
+        at = recorded
+    return (at if at.tzinfo is not None else recorded).astimezone(UTC)
+
+
+def deadline_standing(
+    *,
+    status: str,
+    due_date: date | None,
+    clock_paused_on: date | None,
+    completed_at: datetime | None,
+    today: date,
+    calendar: WorkingCalendar,
+) -> tuple[OnTime | None, int | None]:
+    """(on_time, working_days_left) as defined on ``TrackingRead``."""
+    if status in _CLOSED_WITHOUT_DECISION or due_date is None:
+        return None, None
+    if completed_at is not None:
+        finished_on = vn_today(completed_at)
+        return ("finished_on_time" if finished_on <= due_date else "finished_late"), None
+    if clock_paused_on is not None:
+        return "paused", calendar.working_days_left(clock_paused_on, due_date)
+    left = calendar.working_days_left(today, due_date)
+    return ("overdue" if today > due_date else "on_time"), left
+
+
+class TrackingService:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._repository = TrackingRepository(conn)
+
+    async def track(self, raw_code: str) -> TrackingRead | None:
+        """The public view of the application, or None for any code that finds nothing."""
+        code = normalise_receipt_code(raw_code)
+        if code is None:
+            return None
+        row = await self._repository.application_by_receipt(code)
+        if row is None:
+            return None
+        events = await self._repository.status_events(row["id"])
+        on_time, days_left = deadline_standing(
+            status=row["status"],
+            due_date=row["due_date"],
+            clock_paused_on=row["clock_paused_on"],
+            completed_at=row["completed_at"],
+            today=vn_today(),
+            calendar=WorkingCalendar(await self._repository.holidays()),
+        )
+        label_vi, label_en = status_label(row["status"])
+        return TrackingRead(
+            receipt_code=row["receipt_code"],
+            procedure=NamedRef(
+                row["procedure_code"], row["procedure_name_vi"], row["procedure_name_en"]
+            ),
+            unit=NamedRef(row["unit_code"], row["unit_name_vi"], row["unit_name_en"]),
+            received_on=row["received_on"],
+            due_date=row["due_date"],
+            status=row["status"],
+            status_label_vi=label_vi,
+            status_label_en=label_en,
+            on_time=on_time,
+            working_days_left=days_left,
+            applicant_name_masked=mask_name(row["applicant_name"]),
+            timeline=build_timeline(events),
+        )
+
+
+def stats_period(period_from: date | None, period_to: date | None, today: date) -> StatsPeriod:
+    """The requested period, by default the last 30 days (Vietnam time) up to today."""
+    to = period_to or today
+    start = period_from or to - timedelta(days=DEFAULT_STATS_DAYS - 1)
+    if start > to:
+        raise _invalid(
+            "to",
+            "before_from",
+            "Ngày kết thúc không được trước ngày bắt đầu",
+            "'to' must not be before 'from'",
+        )
+    if (to - start).days + 1 > MAX_STATS_DAYS:
+        raise _invalid(
+            "to",
+            "period_too_long",
+            f"Khoảng thời gian tối đa là {MAX_STATS_DAYS} ngày",
+            f"The period may span at most {MAX_STATS_DAYS} days",
+        )
+    return StatsPeriod(from_=start, to=to)
+
+
+def _invalid(path: str, code: str, vi: str, en: str) -> Exception:
+    return validation_failed([FieldProblem(path, code, vi, en)])
+
+
+class StatsService:
+    def __init__(self, conn: asyncpg.Connection, redis: Any) -> None:
+        self._repository = StatsRepository(conn)
+        self._redis = redis
+
+    async def public_stats(
+        self, period_from: date | None, period_to: date | None, unit_code: str | None
+    ) -> PublicStatsRead:
+        today = vn_today()
+        period = stats_period(period_from, period_to, today)
+        # overdue_now depends on today, so the day is part of the key.
+        cache_key = f"public-stats:{period.from_}:{period.to}:{unit_code or '*'}:{today}"
+        cached = await self._cached(cache_key)
+        if cached is not None:
+            return cached
+        if unit_code is not None and not await self._repository.unit_exists(unit_code):
+            raise _invalid(
+                "unit", "unknown_unit", "Không có đơn vị với mã này", "No unit has this code"
+            )
+        stats = await self._compute(period, today, unit_code)
+        await self._store(cache_key, stats)
+        return stats
+
+    async def _compute(
+        self, period: StatsPeriod, today: date, unit_code: str | None
+    ) -> PublicStatsRead:
+        records = await self._repository.public_stats(period.from_, period.to, today, unit_code)
+        rows = [_row(r) for r in records if not r["is_total"]]
+        total = next(r for r in records if r["is_total"])
+        return PublicStatsRead(period=period, unit=unit_code, rows=rows, totals=_figures(total))
+
+    # The cache only saves work: when Redis is unavailable the figures are computed afresh.
+    async def _cached(self, key: str) -> PublicStatsRead | None:
+        try:
+            raw = await self._redis.get(key)
+        except RedisError as exc:
+            logger.warning("stats cache unavailable", extra={"error": repr(exc)})
+            return None
+        return None if raw is None else msgspec.json.decode(raw, type=PublicStatsRead)
+
+    async def _store(self, key: str, stats: PublicStatsRead) -> None:
+        try:
+            await self._redis.set(key, msgspec.json.encode(stats), ex=STATS_CACHE_SECONDS)
+        except RedisError as exc:
+            logger.warning("stats cache unavailable", extra={"error": repr(exc)})
+
+
+def _figures(record: asyncpg.Record) -> StatsFigures:
+    return StatsFigures(
+        received=record["received"],
+        completed=record["completed"],
+        completed_on_time=record["completed_on_time"],
+        on_time_rate=record["on_time_rate"],
+        overdue_now=record["overdue_now"],
+        online_share=record["online_share"],
+    )
+
+
+def _row(record: asyncpg.Record) -> StatsRow:
+    return StatsRow(
+        unit_code=record["unit_code"],
+        unit_name_vi=record["unit_name_vi"],
+        unit_name_en=record["unit_name_en"],
+        procedure_code=record["procedure_code"],
+        procedure_name_vi=record["procedure_name_vi"],
+        procedure_name_en=record["procedure_name_en"],
+        received=record["received"],
+        completed=record["completed"],
+        completed_on_time=record["completed_on_time"],
+        on_time_rate=record["on_time_rate"],
+        overdue_now=record["overdue_now"],
+        online_share=record["online_share"],
+    )

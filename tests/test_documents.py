@@ -1,0 +1,568 @@
+"""Document uploads: presigned PUT from the phone to (moto) S3, then server-side verification."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import asyncpg
+import httpx
+import pytest
+from PIL import ExifTags, Image
+
+from api.core.storage import ObjectStorage
+from api.settings import Settings
+from tests.conftest import problem
+from tests.support import citizen, staff
+
+UNIT = "00004"
+OTHER_UNIT = "00008"
+FALLBACK_PROCEDURE = "TEST.DOCUMENTS"
+
+# ----- files --------------------------------------------------------------------------------
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 40, 40))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone Maker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (21.0, 1.0, 42.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (105.0, 50.0, 6.0)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (255, 255, 255)).save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def plain_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 0, 0)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def jpeg_with_zip() -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("payload.html", "<script>alert(1)</script>")
+    return plain_jpeg() + archive.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ----- fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def procedure(db: asyncpg.Connection) -> tuple[str, str]:
+    """(procedure code, one of its required document codes): a seeded procedure if there is
+    one, else a minimal procedure of our own."""
+    row = await db.fetchrow(
+        "SELECT code, required_documents -> 0 ->> 'code' AS requirement FROM procedures"
+        " WHERE jsonb_array_length(required_documents) > 0 ORDER BY code LIMIT 1"
+    )
+    if row is not None:
+        return row["code"], row["requirement"]
+    await db.execute(
+        """
+        INSERT INTO procedures (code, name_vi, name_en, sector_vi, sector_en, summary_vi,
+            summary_en, what_to_bring_vi, what_to_bring_en, agency_level, deciding_agency_vi,
+            deciding_agency_en, service_level, fee_vnd, processing_days, legal_basis,
+            required_documents, form_fields)
+        VALUES ($1, 'Thủ tục thử nghiệm giấy tờ', 'Document test procedure', 'Thử nghiệm',
+            'Testing', 'Dùng cho kiểm thử', 'For tests', 'Căn cước', 'Citizen ID card',
+            'commune', 'Ủy ban nhân dân cấp xã', 'Commune People''s Committee', 'full_online',
+            0, 3, '[]', $2, '[]')
+        ON CONFLICT (code) DO NOTHING
+        """,
+        FALLBACK_PROCEDURE,
+        [
+            {
+                "code": "cccd",
+                "name_vi": "Căn cước",
+                "name_en": "Citizen ID card",
+                "required": True,
+                "photo_accepted": True,
+            }
+        ],
+    )
+    return FALLBACK_PROCEDURE, "cccd"
+
+
+async def new_application(
+    db: asyncpg.Connection,
+    procedure_code: str,
+    citizen_id: uuid.UUID,
+    *,
+    status: str = "draft",
+    channel: str = "online",
+) -> uuid.UUID:
+    application_id: uuid.UUID = await db.fetchval(
+        """
+        INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status,
+            applicant, created_by_kind, created_by_id, idempotency_key, request_fingerprint)
+        VALUES ($1, $2, $3, $4, $5, '{}', 'citizen', $3, $6, $7)
+        RETURNING id
+        """,
+        procedure_code,
+        UNIT,
+        citizen_id,
+        channel,
+        status,
+        uuid.uuid4(),
+        uuid.uuid4().hex,
+    )
+    return application_id
+
+
+class Filing:
+    """A signed-in citizen with a draft application."""
+
+    def __init__(
+        self, citizen_id: uuid.UUID, headers: dict[str, str], application_id: uuid.UUID, req: str
+    ) -> None:
+        self.citizen_id = citizen_id
+        self.headers = headers
+        self.application_id = application_id
+        self.requirement = req
+
+    @property
+    def documents_path(self) -> str:
+        return f"/api/v1/applications/{self.application_id}/documents"
+
+
+@pytest.fixture
+async def filing(db: asyncpg.Connection, settings: Settings, procedure: tuple[str, str]) -> Filing:
+    citizen_id, headers = await citizen(db, settings)
+    application_id = await new_application(db, procedure[0], citizen_id)
+    return Filing(citizen_id, headers, application_id, procedure[1])
+
+
+@pytest.fixture
+def storage(settings: Settings) -> ObjectStorage:
+    return ObjectStorage(settings)
+
+
+# ----- helpers ------------------------------------------------------------------------------
+
+
+async def start(
+    client: httpx.AsyncClient,
+    filing: Filing,
+    data: bytes,
+    content_type: str,
+    *,
+    headers: dict[str, str] | None = None,
+    requirement: str | None = None,
+    size: int | None = None,
+    digest: str | None = None,
+) -> httpx.Response:
+    return await client.post(
+        filing.documents_path,
+        headers=headers or filing.headers,
+        json={
+            "requirement": requirement or filing.requirement,
+            "content_type": content_type,
+            "size": len(data) if size is None else size,
+            "sha256": digest or sha256(data),
+        },
+    )
+
+
+async def put(ticket: dict[str, Any], data: bytes) -> None:
+    assert ticket["method"] == "PUT"
+    async with httpx.AsyncClient(timeout=60) as phone:
+        response = await phone.put(ticket["upload_url"], content=data, headers=ticket["headers"])
+    assert response.status_code == 200, response.text
+
+
+async def complete(
+    client: httpx.AsyncClient, filing: Filing, document_id: str, headers: dict[str, str] | None
+) -> httpx.Response:
+    return await client.post(
+        f"{filing.documents_path}/{document_id}/complete", headers=headers or filing.headers
+    )
+
+
+async def upload(
+    client: httpx.AsyncClient,
+    filing: Filing,
+    data: bytes,
+    content_type: str,
+    *,
+    headers: dict[str, str] | None = None,
+    requirement: str | None = None,
+    uploaded: bytes | None = None,
+) -> tuple[str, httpx.Response]:
+    """Declare ``data``, PUT ``uploaded`` (default: the same bytes), complete."""
+    created = await start(
+        client, filing, data, content_type, headers=headers, requirement=requirement
+    )
+    assert created.status_code == 201, created.text
+    ticket = created.json()
+    await put(ticket, data if uploaded is None else uploaded)
+    return ticket["document_id"], await complete(client, filing, ticket["document_id"], headers)
+
+
+async def nothing_stored(storage: ObjectStorage, filing: Filing, document_id: str) -> bool:
+    keys = [
+        f"uploads/{filing.application_id}/{document_id}",
+        f"applications/{filing.application_id}/{document_id}",
+    ]
+    return all([await storage.stat(key) is None for key in keys])
+
+
+async def document_status(db: asyncpg.Connection, document_id: str) -> str:
+    status: str = await db.fetchval(
+        "SELECT status FROM application_documents WHERE id = $1", uuid.UUID(document_id)
+    )
+    return status
+
+
+def url_query(url: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def assert_expiry(url: str, expires_at: str, max_seconds: int) -> None:
+    query = url_query(url)
+    ttl = int(query["X-Amz-Expires"])
+    assert 0 < ttl <= max_seconds
+    signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    difference = datetime.fromisoformat(expires_at) - (signed_at + timedelta(seconds=ttl))
+    assert abs(difference.total_seconds()) < 2
+
+
+# ----- tests --------------------------------------------------------------------------------
+
+
+async def test_jpeg_is_stored_without_exif_or_gps(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing, storage: ObjectStorage
+) -> None:
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+    created = await start(client, filing, original, "image/jpeg")
+    assert created.status_code == 201, created.text
+    ticket = created.json()
+    assert ticket["headers"] == {"Content-Type": "image/jpeg"}
+    assert_expiry(ticket["upload_url"], ticket["expires_at"], 900)
+    await put(ticket, original)
+
+    completed = await complete(client, filing, ticket["document_id"], None)
+    assert completed.status_code == 200, completed.text
+    stored = completed.json()
+    assert stored["status"] == "stored"
+    assert stored["content_type"] == "image/jpeg"
+    assert stored["requirement"] == filing.requirement
+    assert stored["kind"] == "input"
+
+    # Completing again is harmless and answers the same.
+    again = await complete(client, filing, ticket["document_id"], None)
+    assert again.status_code == 200, again.text
+    assert again.json() == stored
+
+    row = await db.fetchrow(
+        "SELECT status, size, sha256, completed_at, object_key FROM application_documents"
+        " WHERE id = $1",
+        uuid.UUID(ticket["document_id"]),
+    )
+    assert row["status"] == "stored" and row["completed_at"] is not None
+    assert row["object_key"] == f"applications/{filing.application_id}/{ticket['document_id']}"
+    # The staging object the phone wrote is gone once the verified copy is stored.
+    assert await storage.stat(f"uploads/{filing.application_id}/{ticket['document_id']}") is None
+
+    download = await client.get(
+        f"{filing.documents_path}/{ticket['document_id']}", headers=filing.headers
+    )
+    assert download.status_code == 200, download.text
+    body = download.json()
+    assert body["content_type"] == "image/jpeg" and body["size"] == row["size"]
+    assert_expiry(body["download_url"], body["expires_at"], 300)
+    async with httpx.AsyncClient() as phone:
+        fetched = await phone.get(body["download_url"])
+    assert fetched.status_code == 200
+    assert sha256(fetched.content) == row["sha256"] != sha256(original)
+    image = Image.open(io.BytesIO(fetched.content))
+    assert image.format == "JPEG" and image.size == (64, 48)
+    assert "exif" not in image.info
+    assert not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    assert ExifTags.Base.Make not in image.getexif()
+
+    audit = await db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE application_id = $1 AND action = 'document.uploaded'",
+        filing.application_id,
+    )
+    assert audit == 1
+
+    listing = await client.get(filing.documents_path, headers=filing.headers)
+    assert listing.status_code == 200, listing.text
+    assert [item["document_id"] for item in listing.json()["items"]] == [ticket["document_id"]]
+
+
+@pytest.mark.parametrize(("maker", "content_type"), [(png, "image/png"), (pdf, "application/pdf")])
+async def test_png_and_pdf_are_accepted(
+    client: httpx.AsyncClient, filing: Filing, maker: Any, content_type: str
+) -> None:
+    _, completed = await upload(client, filing, maker(), content_type)
+    assert completed.status_code == 200, completed.text
+    assert completed.json()["content_type"] == content_type
+
+
+async def test_text_renamed_as_jpeg_is_rejected_and_deleted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing, storage: ObjectStorage
+) -> None:
+    document_id, completed = await upload(
+        client, filing, b"just some notes, not a photo\n" * 10, "image/jpeg"
+    )
+    body = problem(completed, 422, "document-rejected")
+    assert body["reason"] == "unsupported_type"
+    assert await nothing_stored(storage, filing, document_id)
+    assert await document_status(db, document_id) == "rejected"
+    # A refused upload cannot be completed into a stored one afterwards.
+    problem(await complete(client, filing, document_id, None), 409, "upload-not-pending")
+
+
+async def test_polyglot_is_rejected_and_deleted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing, storage: ObjectStorage
+) -> None:
+    document_id, completed = await upload(client, filing, jpeg_with_zip(), "image/jpeg")
+    assert problem(completed, 422, "document-rejected")["reason"] == "polyglot"
+    assert await nothing_stored(storage, filing, document_id)
+    assert await document_status(db, document_id) == "rejected"
+
+
+async def test_declared_size_over_the_limit_is_refused_up_front(
+    client: httpx.AsyncClient, filing: Filing, settings: Settings
+) -> None:
+    response = await start(
+        client, filing, b"", "image/jpeg", size=20 * 1024 * 1024, digest="0" * 64
+    )
+    body = problem(response, 422, "validation-failed")
+    assert [error["path"] for error in body["errors"]] == ["size"]
+
+    response = await start(client, filing, b"", "image/gif", size=10, digest="A" * 64)
+    body = problem(response, 422, "validation-failed")
+    assert {error["path"] for error in body["errors"]} <= {"content_type", "sha256"}
+
+
+async def test_upload_larger_than_declared_is_rejected_and_deleted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing, storage: ObjectStorage
+) -> None:
+    declared = plain_jpeg()
+    huge = declared + bytes(20 * 1024 * 1024)
+    document_id, completed = await upload(client, filing, declared, "image/jpeg", uploaded=huge)
+    body = problem(completed, 422, "document-rejected")
+    assert body["reason"] == "too_large"
+    assert await nothing_stored(storage, filing, document_id)
+    assert await document_status(db, document_id) == "rejected"
+
+
+async def test_checksum_mismatch_is_rejected(
+    client: httpx.AsyncClient, filing: Filing, storage: ObjectStorage
+) -> None:
+    declared = png()
+    tampered = bytearray(declared)
+    tampered[-20] ^= 0xFF
+    document_id, completed = await upload(
+        client, filing, declared, "image/png", uploaded=bytes(tampered)
+    )
+    assert problem(completed, 422, "document-rejected")["reason"] == "checksum_mismatch"
+    assert await nothing_stored(storage, filing, document_id)
+
+
+async def test_missing_upload_then_expiry(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing, storage: ObjectStorage
+) -> None:
+    data = png()
+    created = await start(client, filing, data, "image/png")
+    ticket = created.json()
+
+    # Completing before the PUT: nothing changes, the phone may still upload.
+    problem(await complete(client, filing, ticket["document_id"], None), 422, "upload-missing")
+    assert await document_status(db, ticket["document_id"]) == "pending"
+
+    await put(ticket, data)
+    await db.execute(
+        "UPDATE application_documents SET upload_expires_at = now() - interval '1 minute'"
+        " WHERE id = $1",
+        uuid.UUID(ticket["document_id"]),
+    )
+    problem(await complete(client, filing, ticket["document_id"], None), 410, "upload-expired")
+    assert await nothing_stored(storage, filing, ticket["document_id"])
+    assert await document_status(db, ticket["document_id"]) == "rejected"
+
+
+async def test_other_citizens_cannot_reach_documents(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, filing: Filing
+) -> None:
+    data = png()
+    created = await start(client, filing, data, "image/png")
+    ticket = created.json()
+    await put(ticket, data)
+    _, stranger = await citizen(db, settings)
+
+    problem(await start(client, filing, data, "image/png", headers=stranger), 404, "not-found")
+    problem(await complete(client, filing, ticket["document_id"], stranger), 404, "not-found")
+    assert await document_status(db, ticket["document_id"]) == "pending"
+    assert (await complete(client, filing, ticket["document_id"], None)).status_code == 200
+    problem(await client.get(filing.documents_path, headers=stranger), 404, "not-found")
+    problem(
+        await client.get(f"{filing.documents_path}/{ticket['document_id']}", headers=stranger),
+        404,
+        "not-found",
+    )
+    problem(await client.get(filing.documents_path), 401, "unauthenticated")
+
+
+async def test_officer_downloads_are_scoped_and_audited(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, filing: Filing
+) -> None:
+    document_id, completed = await upload(client, filing, pdf(), "application/pdf")
+    assert completed.status_code == 200, completed.text
+    path = f"{filing.documents_path}/{document_id}"
+
+    _, elsewhere = await staff(db, settings, unit_code=OTHER_UNIT)
+    problem(await client.get(path, headers=elsewhere), 404, "not-found")
+    problem(await client.get(filing.documents_path, headers=elsewhere), 404, "not-found")
+
+    officer_id, officer = await staff(db, settings, unit_code=UNIT)
+    response = await client.get(path, headers=officer)
+    assert response.status_code == 200, response.text
+    async with httpx.AsyncClient() as browser:
+        fetched = await browser.get(response.json()["download_url"])
+    assert fetched.status_code == 200 and fetched.content.startswith(b"%PDF")
+    reads = await db.fetch(
+        "SELECT actor_kind, unit_code, note FROM audit_log"
+        " WHERE application_id = $1 AND action = 'document.read' AND actor_id = $2",
+        filing.application_id,
+        officer_id,
+    )
+    assert len(reads) == 1
+    assert reads[0]["actor_kind"] == "staff" and reads[0]["unit_code"] == UNIT
+    assert document_id in reads[0]["note"]
+
+    # An officer may not add papers to a citizen's online application.
+    problem(await start(client, filing, png(), "image/png", headers=officer), 403, "forbidden")
+
+
+async def test_not_stored_document_cannot_be_downloaded(
+    client: httpx.AsyncClient, filing: Filing
+) -> None:
+    created = await start(client, filing, png(), "image/png")
+    path = f"{filing.documents_path}/{created.json()['document_id']}"
+    problem(await client.get(path, headers=filing.headers), 409, "document-not-stored")
+    problem(await client.get(f"{filing.documents_path}/{uuid.uuid4()}"), 401)
+    problem(
+        await client.get(f"{filing.documents_path}/{uuid.uuid4()}", headers=filing.headers),
+        404,
+        "not-found",
+    )
+
+
+async def test_unknown_requirement_and_locked_status(
+    client: httpx.AsyncClient, db: asyncpg.Connection, filing: Filing
+) -> None:
+    response = await start(client, filing, png(), "image/png", requirement="not-a-paper")
+    body = problem(response, 422, "validation-failed")
+    assert [error["path"] for error in body["errors"]] == ["requirement"]
+
+    await db.execute(
+        "UPDATE applications SET status = 'submitted' WHERE id = $1", filing.application_id
+    )
+    problem(await start(client, filing, png(), "image/png"), 409, "documents-locked")
+
+
+async def test_result_upload_by_officer_on_approved_application(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, filing: Filing
+) -> None:
+    # While the application is a draft the officer cannot issue a result yet.
+    _, officer = await staff(db, settings, unit_code=UNIT)
+    early = await start(
+        client, filing, pdf(), "application/pdf", headers=officer, requirement="result"
+    )
+    problem(early, 409, "documents-locked")
+
+    await db.execute(
+        "UPDATE applications SET status = 'approved' WHERE id = $1", filing.application_id
+    )
+    problem(
+        await start(client, filing, pdf(), "application/pdf", requirement="result"),
+        403,
+        "forbidden",
+    )
+    document_id, completed = await upload(
+        client, filing, pdf(), "application/pdf", headers=officer, requirement="result"
+    )
+    assert completed.status_code == 200, completed.text
+    assert completed.json()["kind"] == "result"
+    stored = await db.fetchval(
+        "SELECT count(*) FROM application_documents"
+        " WHERE application_id = $1 AND kind = 'result' AND status = 'stored'",
+        filing.application_id,
+    )
+    assert stored == 1
+    # The citizen can fetch the result handed back to them.
+    download = await client.get(f"{filing.documents_path}/{document_id}", headers=filing.headers)
+    assert download.status_code == 200, download.text
+
+
+async def test_counter_intake_officer_adds_input_documents(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    settings: Settings,
+    procedure: tuple[str, str],
+) -> None:
+    citizen_id, headers = await citizen(db, settings)
+    application_id = await new_application(db, procedure[0], citizen_id, channel="counter")
+    filing = Filing(citizen_id, headers, application_id, procedure[1])
+    _, officer = await staff(db, settings, unit_code=UNIT)
+    _, completed = await upload(client, filing, png(), "image/png", headers=officer)
+    assert completed.status_code == 200, completed.text
+    assert completed.json()["kind"] == "input"
+
+
+async def test_list_pages_with_a_cursor(client: httpx.AsyncClient, filing: Filing) -> None:
+    created = [
+        (await start(client, filing, png(), "image/png")).json()["document_id"] for _ in range(3)
+    ]
+    first = await client.get(filing.documents_path, params={"limit": 2}, headers=filing.headers)
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert page["next_cursor"]
+    second = await client.get(
+        filing.documents_path,
+        params={"limit": 2, "cursor": page["next_cursor"]},
+        headers=filing.headers,
+    )
+    rest = second.json()
+    assert rest["next_cursor"] is None
+    listed = [item["document_id"] for item in page["items"] + rest["items"]]
+    assert listed == created
+    assert {item["status"] for item in page["items"]} == {"pending"}
+    problem(
+        await client.get(
+            filing.documents_path, params={"cursor": "garbage"}, headers=filing.headers
+        ),
+        422,
+        "validation-failed",
+    )
