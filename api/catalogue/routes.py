@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from api.catalogue.controller import ProcedureController
+
+ROUTES: list[Any] = [ProcedureController]

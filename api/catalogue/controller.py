@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+import msgspec
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from api.catalogue.repository import ProcedureRepository
+from api.catalogue.schemas import (
+    AgencyLevel,
+    ProcedurePage,
+    ProcedureRead,
+    ProcedureSummary,
+    ServiceLevel,
+)
+from api.core.pagination import decode_cursor, encode_cursor
+from api.core.problems import not_found
+
+_SUMMARY_FIELDS = ProcedureSummary.__struct_fields__
+
+
+class ProcedureController(Controller):
+    path = "/api/v1/procedures"
+    tags = ["Catalogue"]
+
+    @get("/", summary="Search the catalogue of administrative procedures")
+    async def list_procedures(
+        self,
+        db: asyncpg.Connection,
+        q: Annotated[
+            str | None,
+            Parameter(
+                max_length=200,
+                description="Words to find, with or without diacritics (e.g. dang ky khai sinh)",
+            ),
+        ] = None,
+        level: Annotated[ServiceLevel | None, Parameter(description="Online service level")] = None,
+        agency_level: Annotated[
+            AgencyLevel | None, Parameter(description="Deciding agency level")
+        ] = None,
+        cursor: Annotated[str | None, Parameter(max_length=200)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    ) -> ProcedurePage:
+        repository = ProcedureRepository(db)
+        text = (q or "").strip()
+        if text:
+            after = decode_cursor(cursor, size=2)
+            rows = await repository.search(
+                text,
+                service_level=level,
+                agency_level=agency_level,
+                after=(float(after[0]), str(after[1])) if after else None,
+                limit=limit + 1,
+            )
+        else:
+            after = decode_cursor(cursor, size=1)
+            rows = await repository.browse(
+                service_level=level,
+                agency_level=agency_level,
+                after_code=str(after[0]) if after else None,
+                limit=limit + 1,
+            )
+        page, more = rows[:limit], len(rows) > limit
+        next_cursor = None
+        if more:
+            last = page[-1]
+            next_cursor = (
+                encode_cursor(last["rank"], last["code"]) if text else encode_cursor(last["code"])
+            )
+        items = [ProcedureSummary(**{k: row[k] for k in _SUMMARY_FIELDS}) for row in page]
+        return ProcedurePage(items=items, next_cursor=next_cursor)
+
+    @get("/{code:str}", summary="One procedure: documents, fee, time, legal basis, form fields")
+    async def get_procedure(
+        self, db: asyncpg.Connection, code: Annotated[str, Parameter(max_length=40)]
+    ) -> ProcedureRead:
+        record = await ProcedureRepository(db).get(code)
+        if record is None:
+            raise not_found("Không tìm thấy thủ tục", "Procedure not found")
+        return msgspec.convert(record, ProcedureRead)
