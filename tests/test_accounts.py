@@ -17,7 +17,7 @@ from api.core.jobs import job_pool
 from api.core.passwords import hash_password
 from api.core.tokens import keyed_hash
 from api.settings import Settings
-from tests.conftest import problem
+from tests.conftest import free_port, problem
 from tests.support import citizen, random_cccd, random_phone, staff
 
 OTP = "/api/v1/auth/otp"
@@ -607,3 +607,15 @@ async def test_a_cccd_belongs_to_one_account(
     assert sorted(r.status_code for r in responses) == [200, 409]
     loser = next(r for r in responses if r.status_code == 409)
     problem(loser, 409, "citizen-id-taken")
+
+
+async def test_otp_request_without_redis_is_a_503_and_keeps_no_code(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    broken = settings.with_overrides(redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    phone = random_phone()
+    async with AsyncTestClient(create_app(broken)) as broken_client:
+        response = await broken_client.post("/api/v1/auth/otp", json={"phone": phone})
+    problem(response, 503, "service-unavailable")
+    assert response.headers["retry-after"] == "30"
+    assert await db.fetchval("SELECT count(*) FROM otp_challenges WHERE phone = $1", phone) == 0

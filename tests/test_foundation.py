@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import asyncpg
 import httpx
 from litestar.testing import AsyncTestClient
@@ -11,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from api.migrate import apply_migrations, discover
 from api.settings import Settings
-from tests.conftest import problem
+from tests.conftest import free_port, problem
 
 
 async def test_migrations_apply_once_and_are_idempotent(db: asyncpg.Connection) -> None:
@@ -30,14 +28,8 @@ async def test_health_reports_every_component(client: httpx.AsyncClient) -> None
     assert body["components"] == {"database": "ok", "redis": "ok", "storage": "ok"}
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # closed again when the socket is released
-
-
 async def test_health_is_503_naming_redis_when_redis_is_unreachable(settings: Settings) -> None:
-    broken = settings.with_overrides(redis_url=f"redis://127.0.0.1:{_closed_port()}/0")
+    broken = settings.with_overrides(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     async with AsyncTestClient(create_app(broken)) as client:
         response = await client.get("/health")
     assert response.status_code == 503

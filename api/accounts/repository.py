@@ -55,6 +55,7 @@ RETURNING attempts
 """
 
 _CONSUME_CODE = "UPDATE otp_challenges SET consumed_at = now() WHERE id = $1"
+_DISCARD_CODE = "DELETE FROM otp_challenges WHERE id = $1 AND consumed_at IS NULL"
 
 _CITIZEN_COLUMNS = """
 id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
@@ -174,6 +175,10 @@ class OtpRepository:
             _CREATE_CODE, phone, code_hash, ip, float(ttl_seconds)
         )
         return challenge_id
+
+    async def discard(self, challenge_id: uuid.UUID) -> None:
+        """Forget a code whose SMS could not be queued, so it does not use up the phone's quota."""
+        await self._conn.execute(_DISCARD_CODE, challenge_id)
 
     async def newest_for_update(self, phone: str) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_NEWEST_CODE_FOR_UPDATE, phone)

@@ -20,6 +20,7 @@ from datetime import date
 
 import asyncpg
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 
 from api.accounts.cccd import CccdMismatch, cccd_consistency_errors
 from api.accounts.identity import CccdProblem, cccd_structure_errors, normalise_vn_mobile
@@ -196,6 +197,18 @@ def account_disabled() -> Problem:
     )
 
 
+def sms_unavailable() -> Problem:
+    return Problem(
+        503,
+        "sms-unavailable",
+        "Chưa gửi được tin nhắn",
+        "Could not send the SMS",
+        "Hệ thống chưa gửi được mã xác thực. Vui lòng thử lại sau ít phút.",
+        "The verification code could not be sent. Please try again in a few minutes.",
+        headers={"Retry-After": "30"},
+    )
+
+
 def citizen_id_taken() -> Problem:
     return conflict(
         "citizen-id-taken",
@@ -277,14 +290,19 @@ class AuthService:
                 settings.otp_ttl_seconds,
             )
         # Only after the commit: the worker must never send a code the database did not keep.
-        await enqueue_once(
-            redis,
-            "send_sms",
-            job_id=f"otp:{challenge_id}",
-            phone=phone,
-            text=otp_sms_text(code, settings.otp_ttl_seconds),
-            message_id=str(challenge_id),
-        )
+        try:
+            await enqueue_once(
+                redis,
+                "send_sms",
+                job_id=f"otp:{challenge_id}",
+                phone=phone,
+                text=otp_sms_text(code, settings.otp_ttl_seconds),
+                message_id=str(challenge_id),
+            )
+        except (RedisError, OSError) as exc:
+            logger.error("could not queue the OTP SMS", extra={"error": repr(exc)})
+            await otp.discard(challenge_id)
+            raise sms_unavailable() from exc
         if settings.exposes_dev_codes:
             logger.info("otp code (development only)", extra={"phone": phone, "code": code})
         budget_spent = requested + 1 >= settings.otp_per_phone_limit

@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -22,6 +23,7 @@ from litestar.exceptions import (
     TooManyRequestsException,
     ValidationException,
 )
+from redis.exceptions import RedisError
 
 from api.core.i18n import preferred_language
 from api.core.logging import request_id_var
@@ -200,6 +202,20 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return problem_response(request, problem)
 
 
+def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    logger.error("a backing service is unavailable", extra={"error": repr(exc)})
+    problem = Problem(
+        503,
+        "service-unavailable",
+        "Dịch vụ tạm thời không khả dụng",
+        "Service temporarily unavailable",
+        "Hệ thống đang tạm gián đoạn. Vui lòng thử lại sau ít phút; dữ liệu của bạn không bị mất.",
+        "The service is briefly unavailable. Please try again in a few minutes; nothing was lost.",
+        headers={"Retry-After": "30"},
+    )
+    return problem_response(request, problem)
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error", exc_info=exc)
     problem = Problem(
@@ -222,6 +238,11 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     MethodNotAllowedException: handle_http,
     TooManyRequestsException: handle_http,
     HTTPException: handle_http,
+    # Redis or PostgreSQL out of reach: tell the client to retry rather than report a bug.
+    RedisError: handle_unavailable,
+    asyncpg.PostgresConnectionError: handle_unavailable,
+    asyncpg.InterfaceError: handle_unavailable,
+    ConnectionError: handle_unavailable,
     Exception: handle_unexpected,
 }
 
