@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ROUTES: list[Any] = []
+from api.applications.controller import ApplicationController
+from api.applications.officer_controller import OfficerController
+
+ROUTES: list[Any] = [ApplicationController, OfficerController]

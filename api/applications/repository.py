@@ -1,0 +1,303 @@
+"""SQL for applications: filing, reading, the officer queue, and what processing checks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+
+_PROCEDURE = """
+SELECT code, name_vi, name_en, agency_level, service_level, processing_days, required_documents,
+       form_fields, active
+FROM procedures
+WHERE code = $1
+"""
+
+_HOLIDAYS = "SELECT day FROM public_holidays"
+
+_CITIZEN_PROFILE = """
+SELECT id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code,
+       commune_code, street
+FROM citizens
+WHERE id = $1
+"""
+
+_CITIZEN_BY_ID_NUMBER = "SELECT id FROM citizens WHERE citizen_id_number = $1"
+
+_UNIT = """
+SELECT code, agency_code, level, province_code, commune_code, name_vi, name_en
+FROM units
+WHERE code = $1
+"""
+
+_BY_IDEMPOTENCY_KEY = """
+SELECT id, request_fingerprint
+FROM applications
+WHERE created_by_kind = $1 AND created_by_id = $2 AND idempotency_key = $3
+"""
+
+# A concurrent retry with the same key waits on the unique index until the first insert
+# commits, then inserts nothing; the caller then reads the winner's row.
+_INSERT_DRAFT = """
+INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status, applicant, form,
+                          created_by_kind, created_by_id, idempotency_key, request_fingerprint)
+VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10)
+ON CONFLICT (created_by_kind, created_by_id, idempotency_key) DO NOTHING
+RETURNING id
+"""
+
+_APPLICATION = """
+SELECT a.id, a.procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS procedure_name_en,
+       p.processing_days, p.required_documents, p.form_fields,
+       a.unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
+       a.citizen_id, a.channel, a.status, a.applicant, a.form, a.receipt_code, a.submitted_at,
+       a.received_on, a.due_date, a.clock_paused_on, a.completed_at, a.version, a.created_at,
+       a.updated_at
+FROM applications a
+JOIN procedures p ON p.code = a.procedure_code
+JOIN units u ON u.code = a.unit_code
+WHERE a.id = $1
+"""
+
+_UPDATE_FORM = """
+UPDATE applications SET form = $2, version = version + 1
+WHERE id = $1
+RETURNING version, updated_at
+"""
+
+# The caller computed every column a move may change; timestamps come from the database clock.
+_APPLY_MOVE = """
+UPDATE applications
+SET status = $2,
+    form = $3,
+    receipt_code = $4,
+    received_on = $5,
+    due_date = $6,
+    clock_paused_on = $7,
+    submitted_at = CASE WHEN $8 THEN now() ELSE submitted_at END,
+    completed_at = CASE WHEN $9 THEN now() ELSE completed_at END,
+    version = version + 1
+WHERE id = $1
+RETURNING version, updated_at
+"""
+
+_EVENTS = """
+SELECT type, payload, occurred_at FROM events WHERE application_id = $1 ORDER BY seq
+"""
+
+_LAST_EVENT_OF_TYPE = """
+SELECT payload, occurred_at
+FROM events
+WHERE application_id = $1 AND type = $2
+ORDER BY seq DESC
+LIMIT 1
+"""
+
+_DOCUMENTS = """
+SELECT id, requirement, kind, status,
+       coalesce(content_type, declared_content_type) AS content_type,
+       coalesce(size, declared_size) AS size
+FROM application_documents
+WHERE application_id = $1
+ORDER BY created_at, id
+"""
+
+_STORED_REQUIREMENTS = """
+SELECT DISTINCT requirement
+FROM application_documents
+WHERE application_id = $1 AND kind = $2 AND status = 'stored'
+  AND ($3::timestamptz IS NULL OR coalesce(completed_at, created_at) > $3)
+"""
+
+_CITIZEN_APPLICATIONS = """
+SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
+       p.name_en AS procedure_name_en, a.unit_code, a.channel, a.status, a.version,
+       a.created_at, a.submitted_at, a.due_date
+FROM applications a
+JOIN procedures p ON p.code = a.procedure_code
+WHERE a.citizen_id = $1
+  AND ($2::timestamptz IS NULL OR (a.created_at, a.id) < ($2, $3::uuid))
+ORDER BY a.created_at DESC, a.id DESC
+LIMIT $4
+"""
+
+# The scope condition is api.core.actors.can_act_for_unit written in SQL — the same rule, so
+# an officer's queue holds exactly the applications they may open. Change both together.
+# Applications without a due date (none of ours: submit always sets one) sort last.
+_QUEUE = """
+SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
+       p.name_en AS procedure_name_en, coalesce(a.applicant ->> 'full_name', '') AS applicant_name,
+       a.channel, a.status, a.version, a.received_on, a.due_date,
+       coalesce(a.due_date, 'infinity'::date) AS sort_due
+FROM applications a
+JOIN units u ON u.code = a.unit_code
+JOIN procedures p ON p.code = a.procedure_code
+WHERE ($1 = 'system_admin'
+       OR ($1 = 'officer' AND a.unit_code = $2)
+       OR ($1 IN ('agency_admin', 'agency_api') AND u.agency_code = $3))
+  AND a.status = ANY($4::text[])
+  AND ($5::date IS NULL OR a.due_date >= $5)
+  AND ($6::date IS NULL OR a.due_date <= $6)
+  AND ($7::date IS NULL OR (coalesce(a.due_date, 'infinity'::date), a.id) > ($7, $8::uuid))
+ORDER BY sort_due, a.id
+LIMIT $9
+"""
+
+
+class ApplicationRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def procedure(self, code: str) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_PROCEDURE, code)
+
+    async def holidays(self) -> frozenset[date]:
+        return frozenset(row["day"] for row in await self._conn.fetch(_HOLIDAYS))
+
+    async def citizen_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_CITIZEN_PROFILE, citizen_id)
+
+    async def citizen_id_for(self, citizen_id_number: str) -> uuid.UUID | None:
+        found: uuid.UUID | None = await self._conn.fetchval(
+            _CITIZEN_BY_ID_NUMBER, citizen_id_number
+        )
+        return found
+
+    async def unit(self, code: str) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_UNIT, code)
+
+    async def by_idempotency_key(
+        self, created_by_kind: str, created_by_id: uuid.UUID, key: uuid.UUID
+    ) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_BY_IDEMPOTENCY_KEY, created_by_kind, created_by_id, key)
+
+    async def insert_draft(
+        self,
+        *,
+        procedure_code: str,
+        unit_code: str,
+        citizen_id: uuid.UUID | None,
+        channel: str,
+        applicant: dict[str, Any],
+        form: dict[str, Any],
+        created_by_kind: str,
+        created_by_id: uuid.UUID,
+        idempotency_key: uuid.UUID,
+        request_fingerprint: str,
+    ) -> uuid.UUID | None:
+        """The new draft's id, or None when the idempotency key was already used."""
+        new_id: uuid.UUID | None = await self._conn.fetchval(
+            _INSERT_DRAFT,
+            procedure_code,
+            unit_code,
+            citizen_id,
+            channel,
+            applicant,
+            form,
+            created_by_kind,
+            created_by_id,
+            idempotency_key,
+            request_fingerprint,
+        )
+        return new_id
+
+    async def application(self, application_id: uuid.UUID) -> asyncpg.Record:
+        row = await self._conn.fetchrow(_APPLICATION, application_id)
+        assert row is not None, "callers check access (and existence) first"
+        return row
+
+    async def update_form(
+        self, application_id: uuid.UUID, form: dict[str, Any]
+    ) -> tuple[int, datetime]:
+        row = await self._conn.fetchrow(_UPDATE_FORM, application_id, form)
+        assert row is not None
+        return row["version"], row["updated_at"]
+
+    async def apply_move(
+        self,
+        application_id: uuid.UUID,
+        *,
+        status: str,
+        form: dict[str, Any],
+        receipt_code: str | None,
+        received_on: date | None,
+        due_date: date | None,
+        clock_paused_on: date | None,
+        mark_submitted: bool,
+        mark_completed: bool,
+    ) -> tuple[int, datetime]:
+        row = await self._conn.fetchrow(
+            _APPLY_MOVE,
+            application_id,
+            status,
+            form,
+            receipt_code,
+            received_on,
+            due_date,
+            clock_paused_on,
+            mark_submitted,
+            mark_completed,
+        )
+        assert row is not None
+        return row["version"], row["updated_at"]
+
+    async def events(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
+        return list(await self._conn.fetch(_EVENTS, application_id))
+
+    async def last_event_of_type(
+        self, application_id: uuid.UUID, event_type: str
+    ) -> asyncpg.Record | None:
+        return await self._conn.fetchrow(_LAST_EVENT_OF_TYPE, application_id, event_type)
+
+    async def documents(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
+        return list(await self._conn.fetch(_DOCUMENTS, application_id))
+
+    async def stored_requirements(
+        self, application_id: uuid.UUID, kind: str, *, stored_after: datetime | None = None
+    ) -> set[str]:
+        """Requirement codes with at least one stored document of ``kind`` (newer than
+        ``stored_after`` when given)."""
+        rows = await self._conn.fetch(_STORED_REQUIREMENTS, application_id, kind, stored_after)
+        return {row["requirement"] for row in rows}
+
+    async def citizen_applications(
+        self,
+        citizen_id: uuid.UUID,
+        *,
+        before: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[asyncpg.Record]:
+        created_at, last_id = before if before else (None, None)
+        return list(
+            await self._conn.fetch(_CITIZEN_APPLICATIONS, citizen_id, created_at, last_id, limit)
+        )
+
+    async def queue(
+        self,
+        *,
+        role: str,
+        unit_code: str | None,
+        agency_code: str | None,
+        statuses: list[str],
+        due_from: date | None,
+        due_to: date | None,
+        after: tuple[date, uuid.UUID] | None,
+        limit: int,
+    ) -> list[asyncpg.Record]:
+        after_due, after_id = after if after else (None, None)
+        return list(
+            await self._conn.fetch(
+                _QUEUE,
+                role,
+                unit_code,
+                agency_code,
+                statuses,
+                due_from,
+                due_to,
+                after_due,
+                after_id,
+                limit,
+            )
+        )

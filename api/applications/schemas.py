@@ -1,0 +1,234 @@
+"""Request and response shapes of applications (citizen filing, counter intake, processing)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from api.applications.state_machine import Action, Status
+
+ProcedureCode = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=40, description="Procedure code, e.g. 1.001193")
+]
+UnitCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{3,10}$", examples=["00004", "P01"])]
+Note = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+FormValues = Annotated[
+    dict[str, Any],
+    msgspec.Meta(description="Values keyed by the procedure's form field names"),
+]
+Sla = Literal["on_track", "due_soon", "overdue"]
+QueueStatus = Literal[
+    "submitted",
+    "received",
+    "returned",
+    "processing",
+    "supplement_requested",
+    "approved",
+    "rejected",
+    "result_issued",
+    "completed",
+    "withdrawn",
+]
+Channel = Literal["online", "counter", "offline_sync"]
+
+
+# ----- requests ----------------------------------------------------------------------------
+
+
+class ApplicantAddressInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    province_code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{2}$")]
+    commune_code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{5}$")]
+    street: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ApplicantInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The applicant as typed by an officer from their identity card (counter intake)."""
+
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    date_of_birth: date
+    gender: Literal["male", "female"]
+    citizen_id_number: Annotated[
+        str, msgspec.Meta(pattern=r"^[0-9]{12}$", description="12-digit CCCD number")
+    ]
+    address: ApplicantAddressInput
+    phone: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+
+
+class ApplicationCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A new draft. Citizens file for themselves (their profile becomes the applicant); staff
+    taking an application at the counter must send ``applicant`` and file in their own unit."""
+
+    procedure_code: ProcedureCode
+    form: FormValues = {}
+    unit_code: Annotated[
+        UnitCode | None,
+        msgspec.Meta(
+            description=(
+                "Another unit of the procedure's level (default: the citizen's commune, or "
+                "province for province-level procedures; the officer's unit at the counter)"
+            )
+        ),
+    ] = None
+    applicant: Annotated[
+        ApplicantInput | None, msgspec.Meta(description="Counter intake only (staff)")
+    ] = None
+
+
+class ApplicationUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Merge ``form`` into the saved values: the keys given replace the saved ones."""
+
+    form: FormValues
+    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class ActionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Optional body of submit, withdraw and resubmit."""
+
+    note: Note | None = None
+    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    device_time: datetime | None = None
+
+
+class MissingDocument(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    requirement: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=60, description="Required document code")
+    ]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    action: Action
+    expected_version: Annotated[
+        int, msgspec.Meta(ge=1, description="The version the caller saw; stale → 409")
+    ]
+    note: Note | None = None
+    missing_documents: Annotated[list[MissingDocument], msgspec.Meta(max_length=50)] | None = None
+    device_time: Annotated[
+        datetime | None, msgspec.Meta(description="When the officer acted, by their device clock")
+    ] = None
+
+
+# ----- responses ---------------------------------------------------------------------------
+
+
+class ApplicantAddress(msgspec.Struct, frozen=True):
+    province_code: str
+    province_name: str
+    commune_code: str
+    commune_name: str
+    street: str
+
+
+class Applicant(msgspec.Struct, frozen=True):
+    """Who the application is for, as it was when the application was created."""
+
+    full_name: str
+    date_of_birth: date
+    gender: Literal["male", "female"]
+    citizen_id_number: str
+    phone: str | None
+    address: ApplicantAddress
+
+
+class TimelineEntry(msgspec.Struct, frozen=True):
+    status: Status
+    at: datetime
+    actor_role: str
+    note: str | None
+
+
+class DocumentSummary(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    requirement: str
+    kind: Literal["input", "result"]
+    status: Literal["pending", "stored", "rejected"]
+    content_type: str
+    size: int
+
+
+class ApplicationRead(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    receipt_code: str | None
+    procedure_code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    unit_code: str
+    unit_name_vi: str
+    unit_name_en: str
+    channel: Channel
+    status: Status
+    applicant: Applicant
+    form: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    received_on: date | None
+    due_date: date | None
+    clock_paused_on: Annotated[
+        date | None, msgspec.Meta(description="Set while waiting for the citizen's supplement")
+    ]
+    completed_at: Annotated[
+        datetime | None, msgspec.Meta(description="When processing finished (result or refusal)")
+    ]
+    allowed_actions: Annotated[
+        list[Action], msgspec.Meta(description="Actions the caller may take now")
+    ]
+    timeline: list[TimelineEntry]
+    documents: list[DocumentSummary]
+
+
+class ApplicationSummary(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    receipt_code: str | None
+    procedure_code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    unit_code: str
+    channel: Channel
+    status: Status
+    version: int
+    created_at: datetime
+    submitted_at: datetime | None
+    due_date: date | None
+
+
+class ApplicationPage(msgspec.Struct, frozen=True):
+    items: list[ApplicationSummary]
+    next_cursor: str | None
+
+
+class QueueItem(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    receipt_code: str | None
+    procedure_code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    applicant_name: str
+    channel: Channel
+    status: Status
+    version: int
+    received_on: date | None
+    due_date: date | None
+    working_days_left: Annotated[
+        int | None,
+        msgspec.Meta(description="Working days until the due date; negative when overdue"),
+    ]
+    sla: Annotated[
+        Sla | None,
+        msgspec.Meta(
+            description=(
+                "on_track, due_soon (at most 1 working day left) or overdue; null once "
+                "processing is finished. Paused applications are measured against their "
+                "current due date, which moves when the citizen resubmits."
+            )
+        ),
+    ]
+
+
+class QueuePage(msgspec.Struct, frozen=True):
+    items: list[QueueItem]
+    next_cursor: str | None

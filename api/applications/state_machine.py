@@ -1,0 +1,146 @@
+"""The one state machine of an application: which action moves it from which status to which,
+who may take that action, and what must be true first.
+
+Every status change — the citizen's submit, withdraw and resubmit as much as the officer's
+transitions — is looked up in ``MOVES``; a pair that is not in the table is not allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, cast, get_args
+
+import msgspec
+
+Status = Literal[
+    "draft",
+    "submitted",
+    "received",
+    "returned",
+    "processing",
+    "supplement_requested",
+    "approved",
+    "rejected",
+    "result_issued",
+    "completed",
+    "withdrawn",
+]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+Action = Literal[
+    "submit",
+    "withdraw",
+    "receive",
+    "return",
+    "start",
+    "request_supplement",
+    "resubmit",
+    "approve",
+    "reject",
+    "issue_result",
+    "complete",
+    "confirm_receipt",
+]
+
+# Who takes an action:
+#   citizen       - the citizen whose application it is (access.py lets no other citizen reach it);
+#   staff         - staff whose scope covers the application's unit (can_act_for_unit);
+#   counter_staff - staff in scope acting for an applicant standing at the counter, which is
+#                   allowed only on applications taken in at the counter (channel 'counter').
+Party = Literal["citizen", "staff", "counter_staff"]
+
+# What must hold before a move:
+#   note                - a non-empty note (the reason, shown to the citizen);
+#   missing_documents   - a non-empty list of the documents the citizen must add;
+#   complete            - the form passes full validation and every required document is stored
+#                         (documents are not enforced for counter intake: the officer saw the
+#                         originals);
+#   supplied            - every document named by the last supplement request was stored after it;
+#   result_document     - a stored result document exists.
+Requirement = Literal["note", "missing_documents", "complete", "supplied", "result_document"]
+
+# What a move does to the processing clock:
+#   start  - receipt code, received_on = today, due_date from the procedure's processing days;
+#   pause  - clock_paused_on = today (waiting for the citizen);
+#   resume - due_date moves by the working days spent paused; clock_paused_on cleared;
+#   finish - completed_at = now (processing is over; on-time rates compare it with due_date).
+ClockEffect = Literal["start", "pause", "resume", "finish"]
+
+
+class Move(msgspec.Struct, frozen=True):
+    to_status: Status
+    parties: frozenset[Party]
+    requires: frozenset[Requirement] = frozenset()
+    clock: ClockEffect | None = None
+
+
+_APPLICANT: frozenset[Party] = frozenset({"citizen", "counter_staff"})
+_CITIZEN: frozenset[Party] = frozenset({"citizen"})
+_STAFF: frozenset[Party] = frozenset({"staff"})
+
+MOVES: dict[tuple[Status, Action], Move] = {
+    ("draft", "submit"): Move("submitted", _APPLICANT, frozenset({"complete"}), "start"),
+    ("draft", "withdraw"): Move("withdrawn", _APPLICANT),
+    ("submitted", "receive"): Move("received", _STAFF),
+    ("submitted", "return"): Move("returned", _STAFF, frozenset({"note"})),
+    ("submitted", "withdraw"): Move("withdrawn", _CITIZEN),
+    ("received", "start"): Move("processing", _STAFF),
+    ("received", "withdraw"): Move("withdrawn", _CITIZEN),
+    ("processing", "request_supplement"): Move(
+        "supplement_requested", _STAFF, frozenset({"note", "missing_documents"}), "pause"
+    ),
+    ("supplement_requested", "resubmit"): Move(
+        "processing", _APPLICANT, frozenset({"complete", "supplied"}), "resume"
+    ),
+    ("processing", "approve"): Move("approved", _STAFF),
+    ("processing", "reject"): Move("rejected", _STAFF, frozenset({"note"}), "finish"),
+    ("approved", "issue_result"): Move(
+        "result_issued", _STAFF, frozenset({"result_document"}), "finish"
+    ),
+    ("result_issued", "complete"): Move("completed", _STAFF),
+    ("result_issued", "confirm_receipt"): Move("completed", _CITIZEN),
+}
+
+# Statuses the citizen (or the counter officer) may still edit the form in.
+EDITABLE: frozenset[str] = frozenset({"draft", "supplement_requested"})
+
+# No further processing: the deadline no longer runs (the queue reports no SLA for these).
+FINISHED: frozenset[str] = frozenset(
+    {"returned", "rejected", "result_issued", "completed", "withdrawn"}
+)
+# Closed for good: nobody has anything left to do (hidden from the default officer queue).
+CLOSED: frozenset[str] = frozenset({"returned", "rejected", "completed", "withdrawn"})
+
+_EVENT_FOR_STATUS: dict[str, str] = {
+    "draft": "application.created",
+    "submitted": "application.submitted",
+    "supplement_requested": "application.supplement_requested",
+    "result_issued": "application.result_issued",
+    "withdrawn": "application.withdrawn",
+}
+
+
+def parties_of(actor_kind: str, channel: str) -> frozenset[Party]:
+    """The parties an actor (already known to be in scope) acts as on one application."""
+    if actor_kind == "citizen":
+        return _CITIZEN
+    if actor_kind == "staff":
+        return frozenset({"staff", "counter_staff"}) if channel == "counter" else _STAFF
+    return frozenset()
+
+
+def move_for(status: str, action: str) -> Move | None:
+    """The move ``action`` makes from ``status``, or None when the table has no such move."""
+    return MOVES.get(cast("tuple[Status, Action]", (status, action)))
+
+
+def allowed_actions(status: str, parties: frozenset[Party]) -> list[Action]:
+    return [
+        action
+        for (from_status, action), move in MOVES.items()
+        if from_status == status and move.parties & parties
+    ]
+
+
+def event_type(to_status: str) -> str:
+    """The outbox event type announcing that an application reached ``to_status``."""
+    return _EVENT_FOR_STATUS.get(to_status, "application.status_changed")
