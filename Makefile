@@ -22,6 +22,10 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy api workers
 
+bench: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/run.py
+
 pytest: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python -m pytest -q
