@@ -43,7 +43,14 @@ async def _prepare(dsn: str) -> None:
         await conn.close()
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # Explicit handlers: a parent that started us in the background may have ignored SIGINT.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     env = dict(os.environ)
     moto = None
     if not env.get("S3_ENDPOINT"):
@@ -76,7 +83,7 @@ def main() -> None:
     finally:
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                child.terminate()
         for child in children:
             try:
                 child.wait(timeout=10)
