@@ -65,14 +65,17 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -101,10 +104,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
         track_per_ip_limit=_int(env, "TRACK_PER_IP_LIMIT", defaults.track_per_ip_limit),
         max_document_bytes=_int(env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes),
-        db_pool_min=_int(env, "DB_POOL_MIN", defaults.db_pool_min),
+        db_pool_min=_int(env, "DB_POOL_MIN", defaults.db_pool_min, minimum=0),
         db_pool_max=_int(env, "DB_POOL_MAX", defaults.db_pool_max),
         log_level=env.get("LOG_LEVEL") or defaults.log_level,
     )
+    if settings.db_pool_min > settings.db_pool_max:
+        raise SettingsError("DB_POOL_MIN must not be greater than DB_POOL_MAX")
     if settings.is_production:
         _check_production(env, settings)
     return settings

@@ -554,6 +554,42 @@ async def test_every_invalid_field_is_reported_in_one_problem(
     assert (await client.get(PROFILE, headers=headers)).json()["full_name"] is None
 
 
+async def test_names_of_every_people_and_only_printable_text_are_accepted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await citizen(db, settings, with_profile=False)
+    for name in ("H'Hen Niê", "Y Ngông Niê Kdăm", "K’Nớ", "Lê-Thị Hà"):
+        cccd = female_1990_cccd()
+        saved = await client.put(PROFILE, headers=headers, json=good_profile(cccd, full_name=name))
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["full_name"] == name
+    for name in ("'Bình", "-Bình", "Bình\x00"):
+        body = problem(
+            await client.put(
+                PROFILE, headers=headers, json=good_profile(female_1990_cccd(), full_name=name)
+            ),
+            422,
+        )
+        assert [(e["path"], e["code"]) for e in body["errors"]] == [
+            ("full_name", "invalid_characters")
+        ]
+    # NUL cannot be stored: refused with the field's path instead of failing with a 500.
+    address = {"province_code": "01", "commune_code": "00004", "street": "12\x00 Đội Cấn"}
+    bad = good_profile(female_1990_cccd(), address=address, email="a\x00b@example.vn")
+    body = problem(await client.put(PROFILE, headers=headers, json=bad), 422)
+    assert [(e["path"], e["code"]) for e in body["errors"]] == [
+        ("address.street", "invalid_characters"),
+        ("email", "invalid_email"),
+    ]
+    missing_commune = good_profile(
+        female_1990_cccd(), address={"province_code": "01", "street": "1 Hàng Bài"}
+    )
+    body = problem(await client.put(PROFILE, headers=headers, json=missing_commune), 422)
+    assert [(e["path"], e["code"]) for e in body["errors"]] == [
+        ("address.commune_code", "required")
+    ]
+
+
 async def test_the_cccd_must_agree_with_birth_and_gender(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
 ) -> None:
@@ -610,7 +646,7 @@ async def test_a_cccd_belongs_to_one_account(
 
 
 async def test_otp_request_without_redis_is_a_503_and_keeps_no_code(
-    settings: Settings, db: asyncpg.Connection
+    settings: Settings, db: asyncpg.Connection, client: httpx.AsyncClient
 ) -> None:
     broken = settings.with_overrides(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     phone = random_phone()
@@ -619,3 +655,11 @@ async def test_otp_request_without_redis_is_a_503_and_keeps_no_code(
     problem(response, 503, "service-unavailable")
     assert response.headers["retry-after"] == "30"
     assert await db.fetchval("SELECT count(*) FROM otp_challenges WHERE phone = $1", phone) == 0
+
+    # A failed request changes nothing: the code sent before it still works.
+    earlier = (await request_code(client, phone))["dev_code"]
+    async with AsyncTestClient(create_app(broken)) as broken_client:
+        await broken_client.post("/api/v1/auth/otp", json={"phone": phone})
+    assert await db.fetchval("SELECT count(*) FROM otp_challenges WHERE phone = $1", phone) == 1
+    verified = await client.post(VERIFY, json={"phone": phone, "code": earlier})
+    assert verified.status_code == 200, verified.text

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncpg
 import httpx
+from litestar import Litestar, get
+from litestar.handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
+from api.core.logging import request_id_middleware
+from api.core.problems import EXCEPTION_HANDLERS
 from api.migrate import apply_migrations, discover
 from api.settings import Settings
 from tests.conftest import free_port, problem
@@ -32,11 +37,12 @@ async def test_health_is_503_naming_redis_when_redis_is_unreachable(settings: Se
     broken = settings.with_overrides(redis_url=f"redis://127.0.0.1:{free_port()}/0")
     async with AsyncTestClient(create_app(broken)) as client:
         response = await client.get("/health")
-    assert response.status_code == 503
-    body = response.json()
+        english = await client.get("/health", headers={"Accept-Language": "en"})
+    body = problem(response, 503, "service-unavailable")
     assert body["failing"] == ["redis"]
-    assert body["components"]["database"] == "ok"
-    assert body["components"]["storage"] == "ok"
+    assert body["components"] == {"database": "ok", "redis": "unavailable", "storage": "ok"}
+    assert "redis" in body["detail"]
+    assert problem(english, 503)["detail"] == "Not working: redis."
 
 
 async def test_provinces_and_communes_after_2025_reorganisation(client: httpx.AsyncClient) -> None:
@@ -79,3 +85,177 @@ async def test_openapi_document_lists_the_public_contract(client: httpx.AsyncCli
     assert spec["openapi"].startswith("3.1")
     for path in ("/health", "/api/v1/provinces", "/api/v1/provinces/{code}/communes"):
         assert path in spec["paths"]
+
+
+# --- every error is a problem ---------------------------------------------------------------
+
+OTP = "/api/v1/auth/otp"
+JSON = {"Content-Type": "application/json"}
+
+
+async def test_a_body_that_is_not_json_is_a_400_problem(client: httpx.AsyncClient) -> None:
+    malformed = problem(await client.post(OTP, content=b'{"phone": ', headers=JSON), 400)
+    assert malformed["type"] == "/problems/bad-request"
+    assert malformed["detail"] == (
+        "Nội dung yêu cầu phải là JSON hợp lệ (Content-Type: application/json)."
+    )
+    english = await client.post(OTP, content=b"{bad", headers={**JSON, "Accept-Language": "en"})
+    assert problem(english, 400)["detail"].startswith("The request body must be valid JSON")
+    form = await client.post(OTP, data={"phone": "0912345678"})
+    problem(form, 400, "bad-request")
+
+
+async def test_body_validation_names_each_field_in_both_languages(
+    client: httpx.AsyncClient,
+) -> None:
+    async def errors(content: bytes, language: str = "vi") -> list[tuple[str, str, str]]:
+        headers = {**JSON, "Accept-Language": language}
+        body = problem(await client.post(OTP, content=content, headers=headers), 422)
+        assert body["type"] == "/problems/validation-failed"
+        return [(e["path"], e["code"], e["message"]) for e in body["errors"]]
+
+    assert await errors(b"") == [
+        ("body", "required", "Thiếu nội dung yêu cầu (một đối tượng JSON)")
+    ]
+    assert await errors(b"{}") == [("phone", "required", "Trường này là bắt buộc")]
+    assert await errors(b"[]") == [("body", "wrong_type", "Phải là đối tượng JSON")]
+    assert await errors(b'{"phone": 84912345678}', "en") == [
+        ("phone", "wrong_type", "Must be a string, not int")
+    ]
+    assert await errors(b'{"phone": "' + b"9" * 40 + b'"}') == [
+        ("phone", "too_long", "Độ dài không được lớn hơn 32 ký tự")
+    ]
+
+
+async def test_query_and_path_validation_names_each_parameter(client: httpx.AsyncClient) -> None:
+    params = {"level": "x", "agency_level": "huyen", "limit": "1000"}
+    body = problem(await client.get("/api/v1/procedures", params=params), 422)
+    assert [(e["path"], e["code"]) for e in body["errors"]] == [
+        ("level", "not_an_option"),
+        ("agency_level", "not_an_option"),
+        ("limit", "above_max"),
+    ]
+    assert body["errors"][2]["message"] == "Giá trị không được lớn hơn 100"
+    english = await client.get(
+        "/api/v1/procedures", params={"limit": "0"}, headers={"Accept-Language": "en"}
+    )
+    assert problem(english, 422)["errors"] == [
+        {"path": "limit", "code": "below_min", "message": "Must be at least 1"}
+    ]
+    wrong_type = problem(await client.get("/api/v1/procedures", params={"limit": "ten"}), 422)
+    assert [(e["path"], e["code"]) for e in wrong_type["errors"]] == [("limit", "wrong_type")]
+
+
+async def test_an_oversized_body_is_a_413_problem(client: httpx.AsyncClient) -> None:
+    huge = b'{"phone": "' + b"0" * (11 * 1024 * 1024) + b'"}'
+    problem(await client.post(OTP, content=huge, headers=JSON), 413, "payload-too-large")
+
+
+async def test_nul_characters_are_refused_not_a_crash(client: httpx.AsyncClient) -> None:
+    # PostgreSQL text cannot hold NUL: each of these reached the database and failed with 500.
+    search = await client.get("/api/v1/procedures", params={"q": "khai\x00sinh"})
+    assert search.status_code == 200, search.text
+    assert search.json()["items"][0]["code"] == "1.001193"
+    body = problem(await client.get("/api/v1/procedures/1.0%00"), 422, "validation-failed")
+    assert body["errors"][0]["path"] == "code"
+    login = {"username": "canbo\x00", "password": "x"}
+    body = problem(await client.post("/api/v1/auth/login", json=login), 422)
+    assert body["errors"][0]["path"] == "username"
+
+
+async def test_an_unexpected_failure_is_a_500_problem_without_internals() -> None:
+    @get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    app = request_id_middleware(Litestar([boom], exception_handlers=EXCEPTION_HANDLERS))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        response = await http.get("/boom", headers={"Accept-Language": "en"})
+    body = problem(response, 500, "internal-error")
+    assert body["detail"] == "Something went wrong. Please try again later; nothing was changed."
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    assert response.headers["x-request-id"] == body["request_id"]
+
+
+# --- the OpenAPI document and the role guards -------------------------------------------------
+
+# Routes anyone may call; every other route must have a guard.
+PUBLIC_ROUTES = {
+    ("GET", "/health"),
+    ("GET", "/api/v1/provinces"),
+    ("GET", "/api/v1/provinces/{code:str}/communes"),
+    ("GET", "/api/v1/procedures"),
+    ("GET", "/api/v1/procedures/{code:str}"),
+    ("POST", "/api/v1/auth/otp"),
+    ("POST", "/api/v1/auth/otp/verify"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/refresh"),
+    ("GET", "/api/v1/track/{receipt_code:str}"),
+    ("GET", "/api/v1/stats/public"),
+}
+FOUNDATION_PREFIXES = ("/health", "/api/v1/provinces", "/api/v1/procedures", "/api/v1/auth")
+FOUNDATION_PREFIXES += ("/api/v1/me", "/api/v1/staff")
+
+
+def _api_handlers(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith("/schema"):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods - {"OPTIONS"}:
+                found.append((method, route.path, handler))
+    return found
+
+
+def test_every_route_but_the_public_ones_is_guarded(settings: Settings) -> None:
+    handlers = _api_handlers(create_app(settings))
+    assert {(method, path) for method, path, _ in handlers} >= PUBLIC_ROUTES
+    for method, path, handler in handlers:
+        guarded = any(layer.guards for layer in handler.ownership_layers)
+        assert guarded == ((method, path) not in PUBLIC_ROUTES), (method, path)
+        # The document says which routes need a token.
+        assert bool(handler.resolve_security()) == guarded, (method, path)
+
+
+async def test_openapi_document_describes_requests_responses_and_errors(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/schema/openapi.json")).json()
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            success = [code for code in operation["responses"] if code.startswith("2")]
+            assert success, where
+            for code in success:
+                if code != "204":
+                    assert operation["responses"][code]["content"], where
+            if method in ("post", "put", "patch") and "requestBody" in operation:
+                assert operation["requestBody"]["content"]["application/json"]["schema"], where
+            if not path.startswith(FOUNDATION_PREFIXES):
+                continue
+            for code, response in operation["responses"].items():
+                if code[0] in "45":
+                    assert list(response["content"]) == ["application/problem+json"], where
+            if operation.get("security"):
+                assert {"401"} <= operation["responses"].keys(), where
+            if "parameters" in operation or "requestBody" in operation:
+                assert "422" in operation["responses"], where
+
+    otp = spec["paths"]["/api/v1/auth/otp"]["post"]
+    assert {"202", "422", "429"} <= otp["responses"].keys()
+    profile = spec["paths"]["/api/v1/me/profile"]["put"]
+    assert {"200", "401", "403", "409", "422"} <= profile["responses"].keys()
+    assert profile["security"] == [{"bearer": []}]
+    assert "security" not in spec["paths"]["/api/v1/procedures"]["get"]
+    assert "503" in spec["paths"]["/health"]["get"]["responses"]
+    schemas = spec["components"]["schemas"]
+    field_types = schemas["FieldDefinition"]["properties"]["type"]["enum"]
+    assert {"text", "long_text", "number", "date", "select", "boolean", "phone"} <= set(field_types)
+    assert {"citizen_id", "admin_unit"} <= set(field_types)
+    assert schemas["ProblemDetails"]["required"] == sorted(
+        ["type", "title", "status", "detail", "instance", "request_id"]
+    )

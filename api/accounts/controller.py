@@ -28,6 +28,7 @@ from api.accounts.service import (
     parse_phone,
 )
 from api.core.actors import Actor, citizen_only, signed_in, staff_only
+from api.core.problems import problem_responses
 from api.settings import Settings
 
 _BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
@@ -51,7 +52,19 @@ class AuthController(Controller):
         status_code=202,
         summary="Send a one-time sign-in code by SMS to a Vietnamese mobile number",
         description="At most 3 codes per phone in 15 minutes; a new code voids the earlier "
-        "ones. The code is valid for 5 minutes.",
+        "ones. The code is valid for 5 minutes. `dev_code` appears only outside production.",
+        responses=problem_responses(
+            400,
+            422,
+            429,
+            503,
+            notes={
+                429: "Too many codes for this phone or this address (rate-limited); "
+                "see Retry-After",
+                503: "Redis is out of reach (service-unavailable) or the SMS could not be "
+                "queued (sms-unavailable); no code was kept",
+            },
+        ),
     )
     async def request_otp(
         self,
@@ -79,6 +92,16 @@ class AuthController(Controller):
         "/otp/verify",
         status_code=200,
         summary="Sign a citizen in with the SMS code (the account is created on first sign-in)",
+        description="Five wrong tries void the code.",
+        responses=problem_responses(
+            400,
+            422,
+            notes={
+                400: "Malformed JSON (bad-request), or the code is wrong (otp-invalid, with "
+                "attempts_left), voided after five wrong tries (otp-locked) or expired, used "
+                "or never requested (otp-expired)"
+            },
+        ),
     )
     async def verify_otp(self, data: OtpVerify, state: State, db: asyncpg.Connection) -> TokenPair:
         return await _auth(db, state).verify_code(parse_phone(data.phone), data.code)
@@ -88,6 +111,18 @@ class AuthController(Controller):
         status_code=200,
         summary="Staff sign-in with username and password",
         description="5 wrong passwords in a row lock the account for 15 minutes.",
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            422,
+            423,
+            429,
+            notes={
+                401: "Wrong username or password (invalid-credentials)",
+                403: "The account is disabled (account-disabled)",
+            },
+        ),
     )
     async def staff_login(
         self,
@@ -109,6 +144,15 @@ class AuthController(Controller):
         status_code=200,
         summary="Exchange a refresh token for a new token pair (the old one is spent)",
         description="Presenting a spent refresh token revokes the whole session.",
+        responses=problem_responses(
+            400,
+            401,
+            422,
+            notes={
+                401: "Unknown, expired or revoked refresh token (refresh-token-invalid), or a "
+                "spent one came back and the session is now revoked (refresh-token-reused)"
+            },
+        ),
     )
     async def refresh(
         self, data: RefreshRequest, state: State, db: asyncpg.Connection
@@ -121,6 +165,7 @@ class AuthController(Controller):
         guards=[signed_in],
         security=_BEARER,
         summary="Sign out: the session's access and refresh tokens stop working at once",
+        responses=problem_responses(401),
     )
     async def logout(self, actor: Actor, state: State, db: asyncpg.Connection) -> None:
         if actor.session_id is not None:
@@ -132,11 +177,16 @@ class MeController(Controller):
     tags = ["Accounts"]
     security = _BEARER
 
-    @get("/", guards=[signed_in], summary="Who is signed in")
+    @get("/", guards=[signed_in], summary="Who is signed in", responses=problem_responses(401))
     async def me(self, actor: Actor, db: asyncpg.Connection) -> CitizenMe | StaffMe:
         return await AccountService(db).me(actor)
 
-    @get("/profile", guards=[citizen_only], summary="The citizen's profile")
+    @get(
+        "/profile",
+        guards=[citizen_only],
+        summary="The citizen's profile",
+        responses=problem_responses(401, 403),
+    )
     async def get_profile(self, actor: Actor, state: State, db: asyncpg.Connection) -> ProfileRead:
         return await ProfileService(db, state.admin_units).read(actor.id)
 
@@ -144,6 +194,16 @@ class MeController(Controller):
         "/profile",
         guards=[citizen_only],
         summary="Replace the citizen's profile (declared once, reused by every application)",
+        description="Every invalid field is reported at once. The CCCD must agree with the "
+        "date of birth and gender, and the commune must belong to the province.",
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            409,
+            422,
+            notes={409: "The CCCD belongs to another account (citizen-id-taken)"},
+        ),
     )
     async def replace_profile(
         self, data: ProfileUpdate, actor: Actor, state: State, db: asyncpg.Connection
@@ -156,6 +216,11 @@ class StaffController(Controller):
     tags = ["Accounts"]
     security = _BEARER
 
-    @get("/me/unit", guards=[staff_only], summary="The staff member's unit and agency")
+    @get(
+        "/me/unit",
+        guards=[staff_only],
+        summary="The staff member's unit and agency",
+        responses=problem_responses(401, 403),
+    )
     async def my_unit(self, actor: Actor, db: asyncpg.Connection) -> StaffUnitRead:
         return await AccountService(db).staff_unit(actor.id)

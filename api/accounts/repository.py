@@ -55,7 +55,17 @@ RETURNING attempts
 """
 
 _CONSUME_CODE = "UPDATE otp_challenges SET consumed_at = now() WHERE id = $1"
-_DISCARD_CODE = "DELETE FROM otp_challenges WHERE id = $1 AND consumed_at IS NULL"
+# Undoes a code request: the code goes, and the codes that request voided (in its own
+# transaction, so at the instant the code was created) are live again.
+_DISCARD_CODE = """
+WITH discarded AS (
+    DELETE FROM otp_challenges WHERE id = $1 AND consumed_at IS NULL
+    RETURNING phone, created_at
+)
+UPDATE otp_challenges c SET voided_at = NULL
+FROM discarded d
+WHERE c.phone = d.phone AND c.voided_at = d.created_at AND c.attempts < $2
+"""
 
 _CITIZEN_COLUMNS = """
 id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
@@ -176,9 +186,10 @@ class OtpRepository:
         )
         return challenge_id
 
-    async def discard(self, challenge_id: uuid.UUID) -> None:
-        """Forget a code whose SMS could not be queued, so it does not use up the phone's quota."""
-        await self._conn.execute(_DISCARD_CODE, challenge_id)
+    async def discard(self, challenge_id: uuid.UUID, max_attempts: int) -> None:
+        """Forget a code whose SMS could not be queued, so it does not use up the phone's quota,
+        and revive the codes its request voided: a failed request changes nothing."""
+        await self._conn.execute(_DISCARD_CODE, challenge_id, max_attempts)
 
     async def newest_for_update(self, phone: str) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_NEWEST_CODE_FOR_UPDATE, phone)

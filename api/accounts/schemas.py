@@ -63,7 +63,10 @@ class RefreshRequest(msgspec.Struct, frozen=True):
 
 
 class StaffLogin(msgspec.Struct, frozen=True):
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    # No control characters: PostgreSQL text cannot hold NUL, and no username has any.
+    username: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
+    ]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 

@@ -82,7 +82,9 @@ _PROFILE_FIELDS = (
     "commune_code",
     "street",
 )
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+# Names of some ethnic minorities are written with an apostrophe or a hyphen (H'Hen Niê, K'Nớ).
+_NAME_PUNCTUATION = frozenset("'’-")
 _CITIZEN_ID_UNIQUE = "citizens_citizen_id_number_key"
 _EARLIEST_BIRTH_YEAR = 1900
 
@@ -301,7 +303,9 @@ class AuthService:
             )
         except (RedisError, OSError) as exc:
             logger.error("could not queue the OTP SMS", extra={"error": repr(exc)})
-            await otp.discard(challenge_id)
+            async with self._conn.transaction():
+                await otp.lock_phone(phone)
+                await otp.discard(challenge_id, settings.otp_max_attempts)
             raise sms_unavailable() from exc
         if settings.exposes_dev_codes:
             logger.info("otp code (development only)", extra={"phone": phone, "code": code})
@@ -511,7 +515,16 @@ def _collapse_spaces(text: str) -> str:
 
 
 def _is_name_character(char: str) -> bool:
-    return char == " " or char.isalpha() or unicodedata.category(char).startswith("M")
+    return (
+        char == " "
+        or char in _NAME_PUNCTUATION
+        or char.isalpha()
+        or unicodedata.category(char).startswith("M")
+    )
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)
 
 
 _CCCD_STRUCTURE_MESSAGES: dict[CccdProblem, tuple[str, str]] = {
@@ -551,13 +564,13 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
                 "Full name must be 2 to 100 characters",
             )
         )
-    elif not all(_is_name_character(char) for char in full_name):
+    elif not full_name[0].isalpha() or not all(_is_name_character(c) for c in full_name):
         errors.append(
             FieldProblem(
                 "full_name",
                 "invalid_characters",
-                "Họ và tên chỉ gồm chữ cái và dấu cách",
-                "Full name may contain only letters and spaces",
+                "Họ và tên chỉ gồm chữ cái, dấu cách, dấu nháy (') và dấu gạch nối (-)",
+                "Full name may contain only letters, spaces, apostrophes (') and hyphens (-)",
             )
         )
 
@@ -610,6 +623,15 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
                 "length",
                 "Số nhà, đường phải có từ 1 đến 200 ký tự",
                 "Street address must be 1 to 200 characters",
+            )
+        )
+    elif _has_control_characters(street):
+        errors.append(
+            FieldProblem(
+                "address.street",
+                "invalid_characters",
+                "Số nhà, đường chứa ký tự điều khiển không được phép",
+                "Street address contains control characters",
             )
         )
 

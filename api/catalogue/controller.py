@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import asyncpg
@@ -15,17 +16,46 @@ from api.catalogue.schemas import (
     ProcedureSummary,
     ServiceLevel,
 )
-from api.core.pagination import decode_cursor, encode_cursor
-from api.core.problems import not_found
+from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.core.problems import not_found, problem_responses
 
 _SUMMARY_FIELDS = ProcedureSummary.__struct_fields__
+# Control characters (NUL above all, which PostgreSQL text cannot hold) count as spaces.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _search_position(cursor: str | None) -> tuple[float, str] | None:
+    """Where the previous page of search results ended: (rank, code)."""
+    values = decode_cursor(cursor, size=2)
+    if values is None:
+        return None
+    rank, code = values
+    if isinstance(rank, bool) or not isinstance(rank, int | float) or not isinstance(code, str):
+        raise invalid_cursor()
+    return float(rank), code
+
+
+def _browse_position(cursor: str | None) -> str | None:
+    """Where the previous page of the catalogue in code order ended: its last code."""
+    values = decode_cursor(cursor, size=1)
+    if values is None:
+        return None
+    if not isinstance(values[0], str):
+        raise invalid_cursor()
+    return values[0]
 
 
 class ProcedureController(Controller):
     path = "/api/v1/procedures"
     tags = ["Catalogue"]
 
-    @get("/", summary="Search the catalogue of administrative procedures")
+    @get(
+        "/",
+        summary="Search the catalogue of administrative procedures",
+        description="Without `q`, the catalogue in code order; with `q`, best matches first "
+        "(accents and case are ignored). Pass `next_cursor` back as `cursor` for the next page.",
+        responses=problem_responses(400, 422, notes={400: "Malformed request"}),
+    )
     async def list_procedures(
         self,
         db: asyncpg.Connection,
@@ -44,22 +74,20 @@ class ProcedureController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> ProcedurePage:
         repository = ProcedureRepository(db)
-        text = (q or "").strip()
+        text = _CONTROL_CHARACTERS.sub(" ", q or "").strip()
         if text:
-            after = decode_cursor(cursor, size=2)
             rows = await repository.search(
                 text,
                 service_level=level,
                 agency_level=agency_level,
-                after=(float(after[0]), str(after[1])) if after else None,
+                after=_search_position(cursor),
                 limit=limit + 1,
             )
         else:
-            after = decode_cursor(cursor, size=1)
             rows = await repository.browse(
                 service_level=level,
                 agency_level=agency_level,
-                after_code=str(after[0]) if after else None,
+                after_code=_browse_position(cursor),
                 limit=limit + 1,
             )
         page, more = rows[:limit], len(rows) > limit
@@ -72,9 +100,22 @@ class ProcedureController(Controller):
         items = [ProcedureSummary(**{k: row[k] for k in _SUMMARY_FIELDS}) for row in page]
         return ProcedurePage(items=items, next_cursor=next_cursor)
 
-    @get("/{code:str}", summary="One procedure: documents, fee, time, legal basis, form fields")
+    @get(
+        "/{code:str}",
+        summary="One procedure: documents, fee, time, legal basis, form fields",
+        responses=problem_responses(400, 404, 422, notes={400: "Malformed request"}),
+    )
     async def get_procedure(
-        self, db: asyncpg.Connection, code: Annotated[str, Parameter(max_length=40)]
+        self,
+        db: asyncpg.Connection,
+        code: Annotated[
+            str,
+            Parameter(
+                max_length=40,
+                pattern=r"^[A-Za-z0-9._-]+$",
+                description="Procedure code, e.g. 1.001193",
+            ),
+        ],
     ) -> ProcedureRead:
         record = await ProcedureRepository(db).get(code)
         if record is None:

@@ -41,6 +41,7 @@ ErrorCode = Literal[
     "wrong_type",
     "too_short",
     "too_long",
+    "invalid_characters",
     "pattern_mismatch",
     "not_an_integer",
     "below_min",
@@ -59,6 +60,8 @@ ErrorCode = Literal[
 DEFAULT_MAX_LENGTH: dict[str, int] = {"text": 200, "long_text": 4000}
 
 _VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+# Long text may span lines; no text may hold other control characters (NUL cannot be stored).
+_LINE_BREAKS_AND_TABS = "\n\r\t"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PROVINCE_CODE = re.compile(r"[0-9]{2}")
 _COMMUNE_CODE = re.compile(r"[0-9]{5}")
@@ -398,6 +401,15 @@ def _text(field: FieldDefinition, raw: Any, path: str, out: _Collector) -> Any:
             "too_long",
             f"{_q(field.label_vi)} không được dài quá {limit} ký tự.",
             f"{_q(field.label_en)} must be at most {limit} characters long.",
+        )
+    allowed_controls = _LINE_BREAKS_AND_TABS if field.type == "long_text" else ""
+    if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value):
+        ok = False
+        out.add(
+            path,
+            "invalid_characters",
+            f"{_q(field.label_vi)} chứa ký tự điều khiển không được phép.",
+            f"{_q(field.label_en)} contains control characters that are not allowed.",
         )
     if field.pattern is not None and not re.fullmatch(field.pattern, value):
         ok = False

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
+
+from api.catalogue.forms import FieldDefinition
 
 ServiceLevel = Literal["info", "partial_online", "full_online"]
 AgencyLevel = Literal["commune", "province"]
@@ -49,8 +51,11 @@ class ProcedureRead(msgspec.Struct, frozen=True):
     legal_basis: list[str]
     required_documents: list[RequiredDocument]
     form_fields: Annotated[
-        list[dict[str, Any]],
-        msgspec.Meta(description="Field definitions: see api/catalogue/forms.py FieldDefinition"),
+        list[FieldDefinition],
+        msgspec.Meta(
+            description="The form the applicant fills in (their own identity comes from the "
+            "profile); a constraint left out does not apply"
+        ),
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from api.core.problems import FieldProblem, validation_failed
+from api.core.problems import FieldProblem, Problem, validation_failed
 
 
 def encode_cursor(*values: Any) -> str:
@@ -24,11 +24,13 @@ def decode_cursor(cursor: str | None, *, size: int) -> list[Any] | None:
     except (ValueError, msgspec.DecodeError):
         values = None
     if not isinstance(values, list) or len(values) != size:
-        raise validation_failed(
-            [
-                FieldProblem(
-                    "cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor"
-                )
-            ]
-        )
+        raise invalid_cursor()
     return values
+
+
+def invalid_cursor() -> Problem:
+    """The 422 problem for a cursor this API did not make (also for well-formed cursors whose
+    values have the wrong types for the list at hand)."""
+    return validation_failed(
+        [FieldProblem("cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor")]
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -20,9 +21,11 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    SerializationException,
     TooManyRequestsException,
     ValidationException,
 )
+from litestar.openapi import ResponseSpec
 from redis.exceptions import RedisError
 
 from api.core.i18n import preferred_language
@@ -65,6 +68,55 @@ class Problem(Exception):
         self.errors = errors or []
         self.headers = headers or {}
         self.extra = extra or {}
+
+
+class InvalidField(msgspec.Struct, frozen=True):
+    path: Annotated[str, msgspec.Meta(examples=["address.commune_code"])]
+    code: Annotated[str, msgspec.Meta(description="Stable, e.g. required, too_long")]
+    message: str
+
+
+class ProblemDetails(msgspec.Struct, frozen=True):
+    """What every error body looks like, for the OpenAPI document. Some problem types add
+    members of their own (``retry_after``, ``attempts_left``, …), listed in docs/problems.md."""
+
+    type: Annotated[str, msgspec.Meta(examples=["/problems/validation-failed"])]
+    title: Annotated[str, msgspec.Meta(description="Vietnamese, or English on request")]
+    status: int
+    detail: str
+    instance: str
+    request_id: str
+    errors: (
+        Annotated[list[InvalidField], msgspec.Meta(description="Validation problems only")] | None
+    ) = None
+
+
+_RESPONSE_DESCRIPTIONS: dict[int, str] = {
+    400: "The body is not valid JSON (bad-request)",
+    401: "No valid access token (unauthenticated)",
+    403: "The signed-in role may not use this route (forbidden)",
+    404: "Not found (not-found)",
+    409: "Conflicts with existing data",
+    422: "Invalid values; `errors` lists each field by path (validation-failed)",
+    423: "Locked (account-locked); see Retry-After",
+    429: "Too many requests (rate-limited); see Retry-After",
+    503: "A backing service is unavailable (service-unavailable); see Retry-After",
+}
+
+
+def problem_responses(*statuses: int, notes: Mapping[int, str] | None = None) -> dict[int, Any]:
+    """OpenAPI ``responses=`` for a route: each status as an ``application/problem+json``
+    body. ``notes`` replaces the default description of a status for this route."""
+    notes = notes or {}
+    return {
+        status: ResponseSpec(
+            data_container=ProblemDetails,
+            media_type=PROBLEM_JSON,
+            description=notes.get(status) or _RESPONSE_DESCRIPTIONS[status],
+            generate_examples=False,
+        )
+        for status in statuses
+    }
 
 
 def validation_failed(errors: list[FieldProblem]) -> Problem:
@@ -131,12 +183,73 @@ def problem_response(request: Request[Any, Any, Any], problem: Problem) -> Respo
     )
 
 
-_MSGSPEC_PATH = re.compile(r"at `\$\.?(?P<path>[^`]*)`")
 _MSGSPEC_MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_LIST_INDEX = re.compile(r"\[(\d+)\]")
+_BODY_KEY = "data"  # Litestar's name for the decoded body; it is never a field of the body
+
+_JSON_KINDS: dict[str, tuple[str, str]] = {
+    "str": ("chuỗi ký tự", "a string"),
+    "int": ("số nguyên", "a whole number"),
+    "float": ("số", "a number"),
+    "bool": ("true hoặc false", "true or false"),
+    "object": ("đối tượng JSON", "a JSON object"),
+    "array": ("mảng JSON", "a JSON array"),
+    "null": ("null", "null"),
+    "uuid": ("UUID", "a UUID"),
+    "date": ("ngày dạng YYYY-MM-DD", "a date (YYYY-MM-DD)"),
+}
+_COMPARISONS: dict[str, tuple[str, str, str]] = {
+    "<=": ("above_max", "không được lớn hơn", "at most"),
+    "<": ("above_max", "phải nhỏ hơn", "less than"),
+    ">=": ("below_min", "không được nhỏ hơn", "at least"),
+    ">": ("below_min", "phải lớn hơn", "greater than"),
+}
+_WRONG_TYPE = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`$")
+_LENGTH = re.compile(r"^Expected `(?P<kind>str|array|object)` of length (?P<op>[<>]=?) (?P<n>\d+)$")
+_BOUND = re.compile(r"^Expected `(?:int|float)` (?P<op>[<>]=?) (?P<n>-?[0-9.e+]+)$")
+_ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+
+
+def _kind(name: str) -> tuple[str, str]:
+    return _JSON_KINDS.get(name, (name, name))
+
+
+def _described(message: str) -> tuple[str, str, str]:
+    """A stable code and Vietnamese and English wording for one msgspec decoding message."""
+    if match := _WRONG_TYPE.match(message):
+        want_vi, want_en = _kind(match["want"])
+        return "wrong_type", f"Phải là {want_vi}", f"Must be {want_en}, not {match['got']}"
+    if match := _LENGTH.match(message):
+        code, vi, en = _COMPARISONS[match["op"]]
+        vi_unit, en_unit = ("ký tự", "character") if match["kind"] == "str" else ("phần tử", "item")
+        en_unit += "" if match["n"] == "1" else "s"
+        code = "too_long" if code == "above_max" else "too_short"
+        return code, f"Độ dài {vi} {match['n']} {vi_unit}", f"Must be {en} {match['n']} {en_unit}"
+    if match := _BOUND.match(message):
+        code, vi, en = _COMPARISONS[match["op"]]
+        return code, f"Giá trị {vi} {match['n']}", f"Must be {en} {match['n']}"
+    if message.startswith("Expected `str` matching regex"):
+        return "pattern_mismatch", "Không đúng định dạng", "Not in the expected format"
+    if match := _ENUM.match(message):
+        return (
+            "not_an_option",
+            f"Giá trị {match['value']} không nằm trong các giá trị cho phép",
+            f"{match['value']} is not one of the allowed values",
+        )
+    if message.startswith("Invalid RFC3339 encoded date"):
+        return (
+            "invalid_date",
+            "Ngày không hợp lệ (dạng YYYY-MM-DD)",
+            "Not a valid date (YYYY-MM-DD)",
+        )
+    if message.startswith("Invalid UUID"):
+        return "invalid_uuid", "Mã định danh (UUID) không hợp lệ", "Not a valid UUID"
+    return "invalid", "Giá trị không hợp lệ", message or "Invalid value"
 
 
 def _field_problems(exc: ValidationException) -> list[FieldProblem]:
-    """Turn Litestar/msgspec decoding messages into field paths."""
+    """Turn Litestar/msgspec decoding messages into field paths (``address.street``,
+    ``items.0.name``) with a code and wording in both languages."""
     problems: list[FieldProblem] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
@@ -144,21 +257,32 @@ def _field_problems(exc: ValidationException) -> list[FieldProblem]:
             continue
         message = str(item.get("message", ""))
         key = str(item.get("key") or "")
-        source = str(item.get("source") or "body")
-        path = key
-        if match := _MSGSPEC_PATH.search(message):
-            path = match.group("path").replace("[", ".").replace("]", "")
-        if missing := _MSGSPEC_MISSING.search(message):
-            path = f"{path}.{missing.group('field')}" if path else missing.group("field")
+        in_body = str(item.get("source") or "body") == "body"
+        path = "" if in_body and key == _BODY_KEY else _LIST_INDEX.sub(r".\1", key)
+        if in_body and key == _BODY_KEY and message == repr(_BODY_KEY):
+            # Litestar's KeyError text when there is no body at all.
             problems.append(
-                FieldProblem(path, "required", "Trường này là bắt buộc", "This field is required")
+                FieldProblem(
+                    "body",
+                    "required",
+                    "Thiếu nội dung yêu cầu (một đối tượng JSON)",
+                    "The request body (a JSON object) is missing",
+                )
             )
             continue
-        if source != "body" and key:
-            path = key
-        problems.append(
-            FieldProblem(path or source, "invalid", "Giá trị không hợp lệ", message or "Invalid")
-        )
+        if missing := _MSGSPEC_MISSING.search(message):
+            field = missing.group("field")
+            problems.append(
+                FieldProblem(
+                    f"{path}.{field}" if path else field,
+                    "required",
+                    "Trường này là bắt buộc",
+                    "This field is required",
+                )
+            )
+            continue
+        code, vi, en = _described(message)
+        problems.append(FieldProblem(path or "body", code, vi, en))
     if not problems:
         problems.append(
             FieldProblem("body", "invalid", "Nội dung yêu cầu không hợp lệ", exc.detail)
@@ -192,14 +316,37 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         exc.status_code, ("http-error", "Lỗi yêu cầu", "Request error")
     )
     headers = dict(exc.headers or {})
+    detail_vi = title_vi
     if isinstance(exc, MethodNotAllowedException | NotFoundException):
         detail_en = title_en  # Litestar's own wording may name internals; keep it generic
     else:
         detail_en = exc.detail if exc.detail and exc.detail != title_en else title_en
+    if exc.status_code == 400 and isinstance(exc.__cause__, SerializationException):
+        # The body could not be decoded; also what a form or multipart body gets.
+        detail_vi = "Nội dung yêu cầu phải là JSON hợp lệ (Content-Type: application/json)."
+        detail_en = f"The request body must be valid JSON ({exc.detail})."
     problem = Problem(
-        exc.status_code, slug, title_vi, title_en, title_vi, detail_en, headers=headers
+        exc.status_code, slug, title_vi, title_en, detail_vi, detail_en, headers=headers
     )
     return problem_response(request, problem)
+
+
+def handle_unstorable_text(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """PostgreSQL text cannot hold NUL characters: a client error, not a crash. The checks of
+    each field should catch them first; this keeps any that slip through a 422."""
+    return problem_response(
+        request,
+        validation_failed(
+            [
+                FieldProblem(
+                    "body",
+                    "invalid_character",
+                    "Dữ liệu chứa ký tự không được phép (ký tự NUL)",
+                    "The request contains a character that is not allowed (NUL)",
+                )
+            ]
+        ),
+    )
 
 
 def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -238,6 +385,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     MethodNotAllowedException: handle_http,
     TooManyRequestsException: handle_http,
     HTTPException: handle_http,
+    asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
+    asyncpg.UntranslatableCharacterError: handle_unstorable_text,
     # Redis or PostgreSQL out of reach: tell the client to retry rather than report a bug.
     RedisError: handle_unavailable,
     asyncpg.PostgresConnectionError: handle_unavailable,
@@ -251,9 +400,11 @@ __all__ = [
     "PROBLEM_JSON",
     "FieldProblem",
     "Problem",
+    "ProblemDetails",
     "conflict",
     "not_found",
     "problem_response",
+    "problem_responses",
     "too_many_requests",
     "validation_failed",
 ]

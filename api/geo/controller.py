@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from api.core.problems import not_found
+from api.core.problems import not_found, problem_responses
 from api.geo.directory import ATTRIBUTION, AdminUnits
 from api.geo.schemas import CommuneList, ProvinceList
 
@@ -22,7 +22,11 @@ class AdminUnitsController(Controller):
         units: AdminUnits = state.admin_units
         return ProvinceList(items=units.provinces, source=ATTRIBUTION)
 
-    @get("/{code:str}/communes", summary="Communes, wards and special zones of a province")
+    @get(
+        "/{code:str}/communes",
+        summary="Communes, wards and special zones of a province",
+        responses=problem_responses(400, 404, 422, notes={400: "Malformed request"}),
+    )
     async def list_communes(self, state: State, code: ProvinceCode) -> CommuneList:
         units: AdminUnits = state.admin_units
         province = units.province(code)

@@ -1,22 +1,46 @@
+"""``GET /health``: whether the API can reach PostgreSQL, Redis and object storage.
+
+200 with every component ``ok``; otherwise 503, an ``application/problem+json`` body like any
+other error, that names the failing components.
+"""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Literal
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
 
 import msgspec
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+
+from api.core.problems import PROBLEM_JSON, Problem, problem_response
 
 logger = logging.getLogger(__name__)
+Component = Literal["database", "redis", "storage"]
 ComponentStatus = Literal["ok", "unavailable"]
 _CHECK_TIMEOUT_SECONDS = 2.0
 
 
 class HealthRead(msgspec.Struct, frozen=True):
-    status: Literal["ok", "degraded"]
-    components: dict[str, ComponentStatus]
-    failing: list[str]
+    status: Literal["ok"]
+    components: dict[Component, ComponentStatus]
+    failing: list[Component]
+
+
+class HealthProblem(msgspec.Struct, frozen=True):
+    """The 503 body: a problem (type ``/problems/service-unavailable``) plus the components."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    request_id: str
+    components: dict[Component, ComponentStatus]
+    failing: list[Component]
 
 
 async def _database(state: State) -> None:
@@ -33,19 +57,55 @@ async def _storage(state: State) -> None:
         raise RuntimeError("bucket missing")
 
 
-@get("/health", tags=["Health"], summary="Liveness and dependency check")
-async def health(state: State) -> Response[HealthRead]:
-    checks = {"database": _database, "redis": _redis, "storage": _storage}
-    components: dict[str, ComponentStatus] = {}
-    for name, check in checks.items():
-        try:
-            await asyncio.wait_for(check(state), _CHECK_TIMEOUT_SECONDS)
-            components[name] = "ok"
-        except Exception as exc:  # any failure means the component is not usable
-            logger.warning("health check failed", extra={"component": name, "error": repr(exc)})
-            components[name] = "unavailable"
-    failing = [name for name, status in components.items() if status != "ok"]
-    body = HealthRead(
-        status="degraded" if failing else "ok", components=components, failing=failing
+_CHECKS: dict[Component, Callable[[State], Awaitable[None]]] = {
+    "database": _database,
+    "redis": _redis,
+    "storage": _storage,
+}
+
+
+async def _status(name: Component, state: State) -> ComponentStatus:
+    try:
+        await asyncio.wait_for(_CHECKS[name](state), _CHECK_TIMEOUT_SECONDS)
+    except Exception as exc:  # any failure means the component is not usable
+        logger.warning("health check failed", extra={"component": name, "error": repr(exc)})
+        return "unavailable"
+    return "ok"
+
+
+def _unhealthy(components: dict[Component, ComponentStatus], failing: list[Component]) -> Problem:
+    names = ", ".join(failing)
+    return Problem(
+        503,
+        "service-unavailable",
+        "Dịch vụ tạm thời không khả dụng",
+        "Service unavailable",
+        f"Thành phần không hoạt động: {names}.",
+        f"Not working: {names}.",
+        headers={"Retry-After": "30"},
+        extra={"components": components, "failing": failing},
     )
-    return Response(body, status_code=503 if failing else 200)
+
+
+@get(
+    "/health",
+    tags=["Health"],
+    summary="Liveness and dependency check",
+    description="Checks PostgreSQL, Redis and object storage at the same time (2 s each).",
+    responses={
+        503: ResponseSpec(
+            data_container=HealthProblem,
+            media_type=PROBLEM_JSON,
+            description="A component is down; `failing` names it",
+            generate_examples=False,
+        )
+    },
+)
+async def health(state: State, request: Request[Any, Any, Any]) -> Response[HealthRead]:
+    names = list(_CHECKS)
+    statuses = await asyncio.gather(*(_status(name, state) for name in names))
+    components = dict(zip(names, statuses, strict=True))
+    failing = [name for name, status in components.items() if status != "ok"]
+    if failing:
+        return problem_response(request, _unhealthy(components, failing))
+    return Response(HealthRead(status="ok", components=components, failing=[]))

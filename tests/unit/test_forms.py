@@ -213,6 +213,19 @@ def test_text_lengths_and_pattern() -> None:
     ]
 
 
+def test_text_refuses_control_characters_but_long_text_keeps_line_breaks() -> None:
+    fields = [field("name", "text"), field("note", "long_text")]
+    result = check(fields, {"name": "An\x00Bình", "note": "dòng 1\x1bdòng 2"})
+    assert codes(result) == [
+        ("form.name", "invalid_characters"),
+        ("form.note", "invalid_characters"),
+    ]
+    assert "ký tự điều khiển" in result.errors[0].vi
+    assert codes(check(fields, {"name": "An\nBình"})) == [("form.name", "invalid_characters")]
+    ok = check(fields, {"note": "dòng 1\r\n\tdòng 2"})
+    assert ok.ok and ok.cleaned == {"note": "dòng 1\r\n\tdòng 2"}
+
+
 def test_text_wrong_type() -> None:
     result = check([field("name", "text")], {"name": 12})
     assert codes(result) == [("form.name", "wrong_type")]
