@@ -6,8 +6,14 @@ import os
 
 import uvicorn
 
+from api.settings import SettingsError, load_settings
+
 
 def main() -> None:
+    try:
+        load_settings()  # fail before serving, with the message alone, if configuration is unsafe
+    except SettingsError as exc:
+        raise SystemExit(f"configuration error: {exc}") from None
     uvicorn.run(
         "api.app:create_asgi_app",
         factory=True,

@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 }
             ),
         ),
+        # Documents go straight to storage, so API bodies are small JSON.
+        request_max_body_size=1_000_000,
         logging_config=None,
         debug=False,
     )
