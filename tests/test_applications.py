@@ -257,6 +257,34 @@ async def test_concurrent_retries_with_one_key_create_exactly_one_application(
     assert await journal_counts(db, responses[0].json()["id"]) == (1, 1)
 
 
+async def test_concurrent_retries_with_one_key_and_different_bodies_never_make_two(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    citizen_id, headers = await citizen(db, settings)
+    key = str(uuid.uuid4())
+    bodies = [
+        {"procedure_code": COMMUNE_PROCEDURE, "form": {"child_full_name": name}}
+        for name in ("An", "Bình") * 8
+    ]
+    responses = await asyncio.gather(
+        *(
+            client.post("/api/v1/applications", json=body, headers=key_header(headers, key))
+            for body in bodies
+        )
+    )
+    (created,) = [(r, b) for r, b in zip(responses, bodies, strict=True) if r.status_code == 201]
+    winner_id, winner_body = created[0].json()["id"], created[1]
+    for response, body in zip(responses, bodies, strict=True):
+        if body == winner_body:
+            assert response.status_code in (200, 201) and response.json()["id"] == winner_id
+        else:
+            assert problem(response, 422, "idempotency-key-reused")["application_id"] == winner_id
+    assert (
+        await db.fetchval("SELECT count(*) FROM applications WHERE citizen_id = $1", citizen_id)
+        == 1
+    )
+
+
 async def test_unknown_inactive_or_offline_procedures_are_refused(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
 ) -> None:

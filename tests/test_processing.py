@@ -342,20 +342,29 @@ async def test_the_audit_log_refuses_update_and_delete(
         await db.execute("UPDATE audit_log SET note = 'changed' WHERE id = $1", audit_id)
     with pytest.raises(asyncpg.PostgresError, match="append-only"):
         await db.execute("DELETE FROM audit_log WHERE id = $1", audit_id)
+    # TRUNCATE too; the transaction is rolled back whatever happens, so a broken trigger fails
+    # this test without emptying the table under the others.
+    with pytest.raises(asyncpg.PostgresError, match="append-only"):
+        async with db.transaction():
+            await db.execute("TRUNCATE audit_log")
+            raise AssertionError("TRUNCATE went through")
+    assert await db.fetchval("SELECT count(*) FROM audit_log WHERE id = $1", audit_id) == 1
 
 
 async def test_counter_intake_files_in_the_officers_unit_for_the_person_present(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
 ) -> None:
     citizen_id, citizen_headers = await citizen(db, settings)
-    cccd = await db.fetchval("SELECT citizen_id_number FROM citizens WHERE id = $1", citizen_id)
+    cccd, phone = await db.fetchrow(
+        "SELECT citizen_id_number, phone FROM citizens WHERE id = $1", citizen_id
+    )
     officer_id, officer = await staff(db, settings, unit_code="00004")
     applicant = {
         "full_name": "Nguyễn  Văn   An",
         "date_of_birth": "1990-05-17",
         "gender": "male",
         "citizen_id_number": cccd,
-        "phone": "+84 912 345 678",
+        "phone": f"+84 {phone[1:4]} {phone[4:7]} {phone[7:]}",
         "address": {"province_code": "01", "commune_code": "00008", "street": "5 Liễu Giai"},
     }
     body = {"procedure_code": COMMUNE_PROCEDURE, "form": {"child_full_name": "An"}}
@@ -367,7 +376,7 @@ async def test_counter_intake_files_in_the_officers_unit_for_the_person_present(
     assert draft["channel"] == "counter"
     assert draft["unit_code"] == "00004"
     assert draft["applicant"]["full_name"] == "Nguyễn Văn An"
-    assert draft["applicant"]["phone"] == "0912345678"
+    assert draft["applicant"]["phone"] == phone
     assert draft["applicant"]["address"]["commune_name"] == "Ngọc Hà"
     row = await db.fetchrow(
         "SELECT citizen_id, created_by_kind, created_by_id FROM applications WHERE id = $1",
@@ -392,6 +401,26 @@ async def test_counter_intake_files_in_the_officers_unit_for_the_person_present(
     # The citizen whose CCCD it is finds it among their applications.
     mine = await client.get("/api/v1/applications", headers=citizen_headers)
     assert draft["id"] in {item["id"] for item in mine.json()["items"]}
+
+    # The account is found by its CCCD number together with its SMS-verified phone: a number
+    # declared in a profile proves nothing alone, so a different phone (or none) links nobody.
+    for other_phone in ("0987654321", None):
+        same_number = {**applicant, "phone": other_phone}
+        unproven = await client.post(
+            "/api/v1/applications",
+            json={**body, "applicant": same_number},
+            headers=key_header(officer),
+        )
+        assert unproven.status_code == 201, unproven.text
+        assert (
+            await db.fetchval(
+                "SELECT citizen_id FROM applications WHERE id = $1",
+                uuid.UUID(unproven.json()["id"]),
+            )
+            is None
+        )
+    mine = await client.get("/api/v1/applications", headers=citizen_headers)
+    assert [item["id"] for item in mine.json()["items"]] == [draft["id"]]
 
     # Someone without an account gets no citizen link; bad identity data is refused.
     stranger = {**applicant, "citizen_id_number": random_cccd()}
@@ -459,7 +488,15 @@ async def test_queue_reports_sla_states_in_due_date_order(
     assert items[0]["working_days_left"] < 0
     assert items[1]["working_days_left"] == 0
     assert items[2]["working_days_left"] == calendar.working_days_left(today, dues["tomorrow"])
-    assert items[0]["applicant_name"] == "Nguyễn Văn An"
+    # The queue shows initials only (as public tracking does), so listing it reads no personal
+    # data and writes no audit row; opening an application does.
+    assert items[0]["applicant_name_masked"] == "N*** V*** A"
+    assert "Nguyễn" not in response.text
+    assert not await db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE application_id = ANY($1::uuid[])"
+        " AND action = 'application.read'",
+        [uuid.UUID(i) for i in ids.values()],
+    )
     assert items[0]["procedure_code"] == COMMUNE_PROCEDURE
     assert items[0]["receipt_code"].startswith(unit)
 

@@ -14,7 +14,7 @@ import httpx
 
 from api.applications.calendar import VN_TZ, WorkingCalendar, vn_today
 from api.settings import Settings
-from api.tracking.service import mask_name
+from api.tracking.masking import mask_name
 from tests.conftest import problem
 
 BAT_XAT = "02683"  # Xã Bát Xát, Lào Cai
@@ -443,6 +443,34 @@ async def test_public_stats_for_a_controlled_data_set(
     assert everywhere["totals"]["received"] >= 6
 
 
+async def test_public_stats_periods_are_vietnam_days(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    procedure = (await _procedures(db))[0]
+    unit = await db.fetchval("SELECT code FROM units WHERE level = 'commune' ORDER BY code DESC")
+    start, end = date(2026, 3, 2), date(2026, 3, 6)
+    finished = [
+        _vn(start, 0, 30),  # 17:30 UTC on the day before: inside
+        _vn(end, 23, 30),  # 16:30 UTC on the last day: inside
+        _vn(start - timedelta(days=1), 23, 30),  # before the period
+        _vn(end + timedelta(days=1), 0, 30),  # after it, though still the last day in UTC
+    ]
+    for at in finished:
+        await _application(
+            db,
+            procedure=procedure,
+            unit=unit,
+            status="result_issued",
+            received_on=start - timedelta(days=20),
+            due_date=end,
+            completed_at=at,
+        )
+    period = {"from": start.isoformat(), "to": end.isoformat(), "unit": unit}
+    body = (await client.get("/api/v1/stats/public", params=period)).json()
+    assert (body["totals"]["completed"], body["totals"]["completed_on_time"]) == (2, 2)
+    assert body["totals"]["received"] == 0
+
+
 async def test_public_stats_default_period_and_errors(client: httpx.AsyncClient) -> None:
     today = vn_today()
     body = (await client.get("/api/v1/stats/public")).json()
@@ -483,3 +511,7 @@ async def test_public_stats_default_period_and_errors(client: httpx.AsyncClient)
         "message": "Không có đơn vị với mã này",
     }
     problem(await client.get(url, params={"unit": "bad unit"}), 422, "validation-failed")
+    # Dates far outside the service's life are refused, not overflowed.
+    for params in ({"to": "0001-01-05"}, {"from": "1999-12-31"}, {"from": "9999-12-30"}):
+        refused = problem(await client.get(url, params=params), 422, "validation-failed")
+        assert refused["errors"][0]["code"] == "out_of_range"

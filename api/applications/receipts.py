@@ -6,9 +6,14 @@ to offline devices) never share a number and never leave a gap inside one alloca
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import asyncpg
+
+from api.applications.calendar import VN_TZ
+from api.core.problems import Problem
+
+MAX_NUMBER_PER_DAY = 9999  # four digits; receipt_counters enforces it too
 
 _ALLOCATE = """
 INSERT INTO receipt_counters (unit_code, day, last_number)
@@ -29,8 +34,29 @@ async def allocate_receipt_numbers(
     """
     if count < 1:
         raise ValueError("count must be at least 1")
-    last: int = await conn.fetchval(_ALLOCATE, unit_code, day, count)
+    try:
+        last: int = await conn.fetchval(_ALLOCATE, unit_code, day, count)
+    except asyncpg.CheckViolationError as exc:  # the day's four digits are used up
+        raise numbers_exhausted(day) from exc
     return list(range(last - count + 1, last + 1))
+
+
+def numbers_exhausted(day: date) -> Problem:
+    """503 until the next Vietnam day, when the unit's numbering starts again at 0001."""
+    next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=VN_TZ)
+    retry_after = max(1, int((next_day - datetime.now(VN_TZ)).total_seconds()))
+    return Problem(
+        503,
+        "receipt-numbers-exhausted",
+        "Đơn vị đã dùng hết số biên nhận trong ngày",
+        "The unit has used up today's receipt numbers",
+        f"Mỗi đơn vị cấp tối đa {MAX_NUMBER_PER_DAY} số biên nhận mỗi ngày. Vui lòng nộp lại "
+        "vào ngày mai.",
+        f"A unit issues at most {MAX_NUMBER_PER_DAY} receipt numbers a day. Please submit "
+        "again tomorrow.",
+        headers={"Retry-After": str(retry_after)},
+        extra={"retry_after": retry_after},
+    )
 
 
 def format_receipt_code(unit_code: str, day: date, number: int) -> str:

@@ -24,7 +24,9 @@ FROM citizens
 WHERE id = $1
 """
 
-_CITIZEN_BY_ID_NUMBER = "SELECT id FROM citizens WHERE citizen_id_number = $1"
+_CITIZEN_BY_ID_NUMBER_AND_PHONE = """
+SELECT id FROM citizens WHERE citizen_id_number = $1 AND phone = $2
+"""
 
 _UNIT = """
 SELECT code, agency_code, level, province_code, commune_code, name_vi, name_en
@@ -129,7 +131,7 @@ LIMIT $4
 _QUEUE = """
 SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
        p.name_en AS procedure_name_en, coalesce(a.applicant ->> 'full_name', '') AS applicant_name,
-       a.channel, a.status, a.version, a.received_on, a.due_date,
+       a.channel, a.status, a.version, a.received_on, a.due_date, a.clock_paused_on,
        coalesce(a.due_date, 'infinity'::date) AS sort_due
 FROM applications a
 JOIN units u ON u.code = a.unit_code
@@ -159,9 +161,10 @@ class ApplicationRepository:
     async def citizen_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_CITIZEN_PROFILE, citizen_id)
 
-    async def citizen_id_for(self, citizen_id_number: str) -> uuid.UUID | None:
+    async def citizen_with(self, citizen_id_number: str, phone: str) -> uuid.UUID | None:
+        """The account holding both this CCCD number and this (SMS-verified) phone."""
         found: uuid.UUID | None = await self._conn.fetchval(
-            _CITIZEN_BY_ID_NUMBER, citizen_id_number
+            _CITIZEN_BY_ID_NUMBER_AND_PHONE, citizen_id_number, phone
         )
         return found
 

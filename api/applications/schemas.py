@@ -15,9 +15,24 @@ ProcedureCode = Annotated[
 ]
 UnitCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{3,10}$", examples=["00004", "P01"])]
 Note = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+# Procedures have at most a few dozen fields; the bound keeps a hostile body from producing an
+# error list as large as itself.
+MAX_FORM_KEYS = 100
 FormValues = Annotated[
     dict[str, Any],
-    msgspec.Meta(description="Values keyed by the procedure's form field names"),
+    msgspec.Meta(
+        max_length=MAX_FORM_KEYS, description="Values keyed by the procedure's form field names"
+    ),
+]
+# Phones send their own clock; without an offset it could not be placed in time (a Vietnamese
+# phone's 08:15 is 01:15 UTC), so an offset is required.
+DeviceTime = Annotated[
+    datetime,
+    msgspec.Meta(
+        tz=True,
+        description="When the person acted, by their device's clock, with its UTC offset",
+        examples=["2026-11-23T08:15:00+07:00"],
+    ),
 ]
 Sla = Literal["on_track", "due_soon", "overdue"]
 QueueStatus = Literal[
@@ -54,7 +69,19 @@ class ApplicantInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         str, msgspec.Meta(pattern=r"^[0-9]{12}$", description="12-digit CCCD number")
     ]
     address: ApplicantAddressInput
-    phone: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    phone: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=20,
+                description=(
+                    "Mobile number. The filing shows in the citizen's own account only when an "
+                    "account has both this (SMS-verified) number and this CCCD number"
+                ),
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ApplicationCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -89,7 +116,7 @@ class ActionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     note: Note | None = None
     expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
-    device_time: datetime | None = None
+    device_time: DeviceTime | None = None
 
 
 class MissingDocument(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -106,31 +133,33 @@ class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     ]
     note: Note | None = None
     missing_documents: Annotated[list[MissingDocument], msgspec.Meta(max_length=50)] | None = None
-    device_time: Annotated[
-        datetime | None, msgspec.Meta(description="When the officer acted, by their device clock")
-    ] = None
+    device_time: DeviceTime | None = None
 
 
 # ----- responses ---------------------------------------------------------------------------
 
 
 class ApplicantAddress(msgspec.Struct, frozen=True):
-    province_code: str
-    province_name: str
-    commune_code: str
-    commune_name: str
-    street: str
+    province_code: str = ""
+    province_name: str = ""
+    commune_code: str = ""
+    commune_name: str = ""
+    street: str = ""
 
 
 class Applicant(msgspec.Struct, frozen=True):
-    """Who the application is for, as it was when the application was created."""
+    """Who the application is for, as it was when the application was created.
 
-    full_name: str
-    date_of_birth: date
-    gender: Literal["male", "female"]
-    citizen_id_number: str
-    phone: str | None
-    address: ApplicantAddress
+    Filings made here always carry every detail; the defaults let records that arrived with
+    fewer (synced from offline devices, imported) still be read.
+    """
+
+    full_name: str = ""
+    date_of_birth: date | None = None
+    gender: Literal["male", "female"] | None = None
+    citizen_id_number: str | None = None
+    phone: str | None = None
+    address: ApplicantAddress | None = None
 
 
 class TimelineEntry(msgspec.Struct, frozen=True):
@@ -138,6 +167,15 @@ class TimelineEntry(msgspec.Struct, frozen=True):
     at: datetime
     actor_role: str
     note: str | None
+
+
+class SupplementRequest(msgspec.Struct, frozen=True):
+    """What the officer asked the citizen to add; present while the status is
+    supplement_requested."""
+
+    requested_at: datetime
+    note: str | None
+    missing_documents: list[MissingDocument]
 
 
 class DocumentSummary(msgspec.Struct, frozen=True):
@@ -177,6 +215,7 @@ class ApplicationRead(msgspec.Struct, frozen=True):
     allowed_actions: Annotated[
         list[Action], msgspec.Meta(description="Actions the caller may take now")
     ]
+    supplement_request: SupplementRequest | None
     timeline: list[TimelineEntry]
     documents: list[DocumentSummary]
 
@@ -207,23 +246,39 @@ class QueueItem(msgspec.Struct, frozen=True):
     procedure_code: str
     procedure_name_vi: str
     procedure_name_en: str
-    applicant_name: str
+    applicant_name_masked: Annotated[
+        str,
+        msgspec.Meta(
+            description=(
+                "Initials only, as on public tracking (e.g. N*** V*** A): listing the queue "
+                "is not a read of personal data; opening the application is, and is audited"
+            )
+        ),
+    ]
     channel: Channel
     status: Status
     version: int
     received_on: date | None
     due_date: date | None
+    clock_paused_on: Annotated[
+        date | None, msgspec.Meta(description="Set while waiting for the citizen's supplement")
+    ]
     working_days_left: Annotated[
         int | None,
-        msgspec.Meta(description="Working days until the due date; negative when overdue"),
+        msgspec.Meta(
+            description=(
+                "Working days until the due date; negative when overdue; frozen at its value "
+                "on the day the clock stopped while a supplement is awaited"
+            )
+        ),
     ]
     sla: Annotated[
         Sla | None,
         msgspec.Meta(
             description=(
-                "on_track, due_soon (at most 1 working day left) or overdue; null once "
-                "processing is finished. Paused applications are measured against their "
-                "current due date, which moves when the citizen resubmits."
+                "on_track, due_soon (at most 1 working day left) or overdue; null while the "
+                "clock is stopped (waiting for the citizen's supplement: the due date moves "
+                "when they resubmit) and once processing is finished"
             )
         ),
     ]

@@ -13,6 +13,7 @@ reason}]) on ``application.supplement_requested``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -42,12 +43,14 @@ from api.applications.schemas import (
     QueueItem,
     QueuePage,
     Sla,
+    SupplementRequest,
     TimelineEntry,
 )
 from api.applications.state_machine import (
     CLOSED,
     EDITABLE,
     FINISHED,
+    MOVES,
     STATUSES,
     Action,
     Move,
@@ -61,13 +64,19 @@ from api.core.actors import Actor, can_act_for_unit, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import FieldProblem, Problem, conflict, validation_failed
 from api.geo.directory import AdminUnits
+from api.tracking.masking import mask_name
 
 T = TypeVar("T")
+logger = logging.getLogger("api.applications")
 
 # Statuses an officer still has work on: the default queue.
 QUEUE_DEFAULT_STATUSES: list[str] = [
     status for status in STATUSES if status != "draft" and status not in CLOSED
 ]
+# Statuses without an SLA state: processing is over, or the clock is stopped while the citizen
+# adds documents (the due date moves by the paused working days when they resubmit, so
+# comparing today with it would call applications overdue that are not).
+NO_SLA: frozenset[str] = FINISHED | {"supplement_requested"}
 
 _PROFILE_FIELDS: dict[str, tuple[str, str]] = {
     "full_name": ("Họ và tên", "Full name"),
@@ -163,9 +172,13 @@ def request_fingerprint(body: ApplicationCreate) -> str:
     return hashlib.sha256(msgspec.json.encode(body, order="sorted")).hexdigest()
 
 
+# Who may submit a draft: they alone get the idempotent answer to a repeated submit.
+_SUBMITTERS = MOVES[("draft", "submit")].parties
+
+
 def sla_of(status: str, due: date | None, today: date, due_soon_until: date) -> Sla | None:
     """The SLA state of an application in the queue (the SQL filter uses the same bounds)."""
-    if status in FINISHED or due is None:
+    if status in NO_SLA or due is None:
         return None
     if due < today:
         return "overdue"
@@ -222,7 +235,7 @@ class ApplicationService:
             else:
                 applicant = self._applicant_from_counter(body.applicant)
                 unit_code = await self._counter_unit(procedure, actor, body.unit_code)
-                citizen_id = await self._repo.citizen_id_for(applicant.citizen_id_number)
+                citizen_id = await self._account_of(applicant)
                 channel = "counter"
             form = self._validated(procedure["form_fields"], body.form, partial=True)
             new_id = await self._repo.insert_draft(
@@ -286,11 +299,15 @@ class ApplicationService:
         async with self._conn.transaction():
             ref = await application_in_scope(self._conn, actor, application_id, for_update=True)
             row = await self._repo.application(application_id)
-            if command.action == "submit" and row["submitted_at"] is not None:
+            parties = parties_of(actor.kind, ref.channel)
+            if (
+                command.action == "submit"
+                and row["submitted_at"] is not None
+                and parties & _SUBMITTERS
+            ):
                 return await self._read(actor, application_id)  # a retried submit changes nothing
             if command.expected_version is not None and command.expected_version != ref.version:
                 raise _version_conflict(ref.version)
-            parties = parties_of(actor.kind, ref.channel)
             move = move_for(ref.status, command.action)
             if move is None:
                 raise conflict(
@@ -547,8 +564,8 @@ class ApplicationService:
         due_from: date | None = None
         due_to: date | None = None
         if sla is not None:
-            # Same bounds as sla_of(): finished applications have no SLA state.
-            statuses = [s for s in statuses if s not in FINISHED]
+            # Same bounds as sla_of(): finished or paused applications have no SLA state.
+            statuses = [s for s in statuses if s not in NO_SLA]
             if sla == "overdue":
                 due_to = today - timedelta(days=1)
             elif sla == "due_soon":
@@ -571,13 +588,16 @@ class ApplicationService:
         for row in rows[:limit]:
             fields = dict(row)
             fields.pop("sort_due")
-            running = row["due_date"] is not None and row["status"] not in FINISHED
+            fields["applicant_name_masked"] = mask_name(fields.pop("applicant_name"))
+            days_left = None
+            if row["due_date"] is not None and row["status"] not in FINISHED:
+                # While paused the count stands still at its value on the day the clock stopped.
+                counted_from = row["clock_paused_on"] or today
+                days_left = calendar.working_days_left(counted_from, row["due_date"])
             items.append(
                 QueueItem(
                     **fields,
-                    working_days_left=calendar.working_days_left(today, row["due_date"])
-                    if running
-                    else None,
+                    working_days_left=days_left,
                     sla=sla_of(row["status"], row["due_date"], today, soon_until),
                 )
             )
@@ -589,7 +609,12 @@ class ApplicationService:
 
     async def _read(self, actor: Actor, application_id: uuid.UUID) -> ApplicationRead:
         row = await self._repo.application(application_id)
-        events = await self._repo.events(application_id)
+        # Only status changes make the timeline (an event without to_status is something else).
+        changes = [
+            event
+            for event in await self._repo.events(application_id)
+            if event["payload"].get("to_status")
+        ]
         documents = await self._repo.documents(application_id)
         return ApplicationRead(
             id=row["id"],
@@ -602,7 +627,7 @@ class ApplicationService:
             unit_name_en=row["unit_name_en"],
             channel=row["channel"],
             status=row["status"],
-            applicant=msgspec.convert(row["applicant"], Applicant),
+            applicant=_applicant_of(row["id"], row["applicant"]),
             form=row["form"],
             version=row["version"],
             created_at=row["created_at"],
@@ -613,14 +638,15 @@ class ApplicationService:
             clock_paused_on=row["clock_paused_on"],
             completed_at=row["completed_at"],
             allowed_actions=allowed_actions(row["status"], parties_of(actor.kind, row["channel"])),
+            supplement_request=_open_supplement_request(row["status"], changes),
             timeline=[
                 TimelineEntry(
                     status=event["payload"]["to_status"],
                     at=event["occurred_at"],
-                    actor_role=event["payload"]["actor_role"],
+                    actor_role=event["payload"].get("actor_role") or "",
                     note=event["payload"].get("note"),
                 )
-                for event in events
+                for event in changes
             ],
             documents=[DocumentSummary(**dict(document)) for document in documents],
         )
@@ -647,6 +673,17 @@ class ApplicationService:
                 extra={"application_id": str(earlier["id"])},
             )
         return await self._read(actor, earlier["id"])
+
+    async def _account_of(self, applicant: Applicant) -> uuid.UUID | None:
+        """The citizen account a counter filing belongs to, so it shows in their list.
+
+        The CCCD in a profile is only declared, so it alone would let anyone who declared
+        someone else's number read that person's counter filings. The phone number is proven
+        (accounts sign in by SMS): the account must have the phone given at the counter too.
+        """
+        if applicant.citizen_id_number is None or applicant.phone is None:
+            return None
+        return await self._repo.citizen_with(applicant.citizen_id_number, applicant.phone)
 
     async def _procedure_for_filing(self, code: str, actor: Actor) -> asyncpg.Record:
         procedure = await self._repo.procedure(code)
@@ -874,3 +911,39 @@ class ApplicationService:
                 address.province_code, address.commune_code, address.street.strip()
             ),
         )
+
+
+def _applicant_of(application_id: uuid.UUID, raw: Any) -> Applicant:
+    """The applicant snapshot as stored; one in an unexpected shape still reads (name only)."""
+    try:
+        return msgspec.convert(raw, Applicant)
+    except msgspec.ValidationError as exc:
+        logger.warning(
+            "applicant snapshot in an unexpected shape",
+            extra={"application_id": str(application_id), "error": str(exc)},
+        )
+        name = raw.get("full_name") if isinstance(raw, dict) else None
+        return Applicant(full_name=name if isinstance(name, str) else "")
+
+
+def _open_supplement_request(
+    status: str, changes: list[asyncpg.Record]
+) -> SupplementRequest | None:
+    """What the citizen has been asked to add, while the application waits for it."""
+    if status != "supplement_requested":
+        return None
+    for event in reversed(changes):
+        payload = event["payload"]
+        if payload["to_status"] == "supplement_requested":
+            try:
+                missing = msgspec.convert(
+                    payload.get("missing_documents") or [], list[MissingDocument]
+                )
+            except msgspec.ValidationError:
+                missing = []
+            return SupplementRequest(
+                requested_at=event["occurred_at"],
+                note=payload.get("note"),
+                missing_documents=missing,
+            )
+    return None

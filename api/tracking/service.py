@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from redis.exceptions import RedisError
 from api.applications.calendar import WorkingCalendar, vn_today
 from api.core.problems import FieldProblem, validation_failed
 from api.tracking.labels import status_label
+from api.tracking.masking import mask_name
 from api.tracking.repository import StatsRepository, TrackingRepository
 from api.tracking.schemas import (
     NamedRef,
@@ -36,6 +36,9 @@ _CLOSED_WITHOUT_DECISION = frozenset({"returned", "withdrawn"})
 
 DEFAULT_STATS_DAYS = 30
 MAX_STATS_DAYS = 366
+# Nothing was filed before the service existed; the bounds also keep date arithmetic in range.
+EARLIEST_STATS_DAY = date(2000, 1, 1)
+LATEST_STATS_DAY = date(2099, 12, 31)
 STATS_CACHE_SECONDS = 60
 
 
@@ -43,15 +46,6 @@ def normalise_receipt_code(raw: str) -> str | None:
     """The code in canonical form, or None if it cannot be a receipt code at all."""
     code = raw.strip().upper()
     return code if RECEIPT_CODE.fullmatch(code) else None
-
-
-def mask_name(full_name: str | None) -> str:
-    """'Nguyễn Văn An' → 'N*** V*** A': initials only, the given name's without asterisks."""
-    words = unicodedata.normalize("NFC", full_name or "").split()
-    if not words:
-        return "***"
-    initials = [word[0].upper() for word in words]
-    return " ".join([*(initial + "***" for initial in initials[:-1]), initials[-1]])
 
 
 def build_timeline(events: Iterable[asyncpg.Record]) -> list[TimelineEntry]:
@@ -146,6 +140,14 @@ class TrackingService:
 
 def stats_period(period_from: date | None, period_to: date | None, today: date) -> StatsPeriod:
     """The requested period, by default the last 30 days (Vietnam time) up to today."""
+    for path, given in (("from", period_from), ("to", period_to)):
+        if given is not None and not EARLIEST_STATS_DAY <= given <= LATEST_STATS_DAY:
+            raise _invalid(
+                path,
+                "out_of_range",
+                f"Ngày phải từ {EARLIEST_STATS_DAY:%d/%m/%Y} đến {LATEST_STATS_DAY:%d/%m/%Y}",
+                f"The date must be between {EARLIEST_STATS_DAY} and {LATEST_STATS_DAY}",
+            )
     to = period_to or today
     start = period_from or to - timedelta(days=DEFAULT_STATS_DAYS - 1)
     if start > to:

@@ -1,0 +1,15 @@
+"""The applicant's name as shown where personal data must not appear: public tracking and
+the officer queue."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def mask_name(full_name: str | None) -> str:
+    """'Nguyễn Văn An' → 'N*** V*** A': initials only, the given name's without asterisks."""
+    words = unicodedata.normalize("NFC", full_name or "").split()
+    if not words:
+        return "***"
+    initials = [word[0].upper() for word in words]
+    return " ".join([*(initial + "***" for initial in initials[:-1]), initials[-1]])
