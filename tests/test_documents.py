@@ -446,6 +446,13 @@ async def test_officer_downloads_are_scoped_and_audited(
     problem(await client.get(filing.documents_path, headers=elsewhere), 404, "not-found")
 
     officer_id, officer = await staff(db, settings, unit_code=UNIT)
+    # An online draft is the citizen's own until submitted: even the right unit cannot see it,
+    # nor add papers to it.
+    problem(await client.get(path, headers=officer), 404, "not-found")
+    problem(await start(client, filing, png(), "image/png", headers=officer), 404, "not-found")
+    await db.execute(
+        "UPDATE applications SET status = 'submitted' WHERE id = $1", filing.application_id
+    )
     response = await client.get(path, headers=officer)
     assert response.status_code == 200, response.text
     async with httpx.AsyncClient() as browser:
@@ -460,9 +467,6 @@ async def test_officer_downloads_are_scoped_and_audited(
     assert len(reads) == 1
     assert reads[0]["actor_kind"] == "staff" and reads[0]["unit_code"] == UNIT
     assert document_id in reads[0]["note"]
-
-    # An officer may not add papers to a citizen's online application.
-    problem(await start(client, filing, png(), "image/png", headers=officer), 403, "forbidden")
 
 
 async def test_not_stored_document_cannot_be_downloaded(
@@ -495,8 +499,11 @@ async def test_unknown_requirement_and_locked_status(
 async def test_result_upload_by_officer_on_approved_application(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, filing: Filing
 ) -> None:
-    # While the application is a draft the officer cannot issue a result yet.
+    # Before approval the officer cannot attach a result yet.
     _, officer = await staff(db, settings, unit_code=UNIT)
+    await db.execute(
+        "UPDATE applications SET status = 'processing' WHERE id = $1", filing.application_id
+    )
     early = await start(
         client, filing, pdf(), "application/pdf", headers=officer, requirement="result"
     )
