@@ -2,6 +2,11 @@
 
 Start with ``arq workers.worker.WorkerSettings``. Jobs are retried with back-off and are
 idempotent: each is keyed by the id of the thing it delivers.
+
+Everything the jobs use lives in the worker context, built by ``startup`` from the settings
+(read from the environment). Whoever starts a worker may put ``settings``, ``sms`` (an
+``SmsSender``) or ``sms_retry_step_seconds`` into the context first; ``startup`` keeps them —
+the delivery tests run a real worker against a loopback SMS gateway this way.
 """
 
 from __future__ import annotations
@@ -17,17 +22,23 @@ from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.documents.cleanup import purge_abandoned_uploads
-from api.settings import load_settings
+from api.settings import Settings, load_settings
 
 logger = logging.getLogger("workers")
-_settings = load_settings()
+
+# A failed SMS waits this many seconds times its attempt number (at most a minute) before retrying.
+SMS_RETRY_STEP_SECONDS = 5.0
+SMS_RETRY_MAX_SECONDS = 60.0
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    configure_logging(_settings.log_level)
-    ctx["sms"] = sms_sender_for(_settings)
-    ctx["db_pool"] = await create_pool(_settings.database_url, min_size=1, max_size=4)
-    ctx["storage"] = ObjectStorage(_settings)
+    settings: Settings = ctx.get("settings") or load_settings()
+    ctx["settings"] = settings
+    configure_logging(settings.log_level)
+    ctx.setdefault("sms", sms_sender_for(settings))
+    ctx.setdefault("sms_retry_step_seconds", SMS_RETRY_STEP_SECONDS)
+    ctx["db_pool"] = await create_pool(settings.database_url, min_size=1, max_size=4)
+    ctx["storage"] = ObjectStorage(settings)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -40,7 +51,8 @@ async def send_sms(ctx: dict[str, Any], phone: str, text: str, message_id: str) 
     except SmsDeliveryError as exc:
         attempt = int(ctx.get("job_try", 1))
         logger.warning("sms delivery failed", extra={"attempt": attempt, "error": str(exc)})
-        raise Retry(defer=min(60, 5 * attempt)) from exc
+        step = float(ctx.get("sms_retry_step_seconds", SMS_RETRY_STEP_SECONDS))
+        raise Retry(defer=min(SMS_RETRY_MAX_SECONDS, step * attempt)) from exc
 
 
 async def purge_uploads(ctx: dict[str, Any]) -> int:
@@ -55,7 +67,7 @@ class WorkerSettings:
     cron_jobs = [cron(purge_uploads, minute=17, unique=True)]
     on_startup = startup
     on_shutdown = shutdown
-    redis_settings = redis_settings(_settings.redis_url)
+    redis_settings = redis_settings(load_settings().redis_url)
     max_tries = 5
     # Keep results briefly so a job id cannot be re-enqueued right after it ran.
     keep_result = 3600
