@@ -9,6 +9,7 @@ from typing import Annotated
 import asyncpg
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
@@ -22,6 +23,7 @@ from api.applications.schemas import (
 from api.applications.service import ApplicationService, Command
 from api.applications.state_machine import Action
 from api.core.actors import Actor, citizen_only, signed_in
+from api.core.problems import problem_responses
 
 IdempotencyKey = Annotated[
     str | None,
@@ -36,27 +38,57 @@ IdempotencyKey = Annotated[
     ),
 ]
 
+# Notes on problem responses that several routes share (the officer's transitions too).
+NOT_FOUND_NOTE = "No such application, or out of the caller's reach (not-found)"
+MOVE_CONFLICT_NOTE = (
+    "Not allowed in the current status (transition-not-allowed, with allowed_actions), or "
+    "changed since expected_version (version-conflict, with current_version)"
+)
+
 
 def _service(db: asyncpg.Connection, state: State) -> ApplicationService:
     return ApplicationService(db, state.admin_units)
 
 
-async def _act(
-    db: asyncpg.Connection,
-    state: State,
-    actor: Actor,
-    application_id: uuid.UUID,
-    action: Action,
-    data: ActionRequest | None,
-) -> ApplicationRead:
-    body = data or ActionRequest()
-    command = Command(
-        action=action,
-        expected_version=body.expected_version,
-        note=body.note,
-        device_time=body.device_time,
-    )
-    return await _service(db, state).perform(actor, application_id, command)
+def _status_change(
+    action: Action, *, summary: str, description: str | None = None, problems: dict[int, str]
+) -> HTTPRouteHandler:
+    """``POST /{application_id}/{action}``: the applicant's move of the state machine, with an
+    optional body (note, expected_version, device_time).
+
+    Every move can answer 400, 401, 404, 409 and 422; ``problems`` adds the statuses particular
+    to ``action`` and describes them (or replaces the description of a common one).
+    """
+
+    async def handler(
+        self: Controller,
+        db: asyncpg.Connection,
+        state: State,
+        actor: Actor,
+        application_id: uuid.UUID,
+        data: ActionRequest | None = None,
+    ) -> ApplicationRead:
+        body = data or ActionRequest()
+        command = Command(
+            action=action,
+            expected_version=body.expected_version,
+            note=body.note,
+            device_time=body.device_time,
+        )
+        return await _service(db, state).perform(actor, application_id, command)
+
+    handler.__name__ = handler.__qualname__ = action  # how logs and tracebacks name it
+    return post(
+        f"/{{application_id:uuid}}/{action}",
+        guards=[signed_in],
+        status_code=200,
+        summary=summary,
+        description=description,
+        responses=problem_responses(
+            *sorted({400, 401, 404, 409, 422, *problems}),
+            notes={404: NOT_FOUND_NOTE, 409: MOVE_CONFLICT_NOTE, **problems},
+        ),
+    )(handler)
 
 
 class ApplicationController(Controller):
@@ -76,7 +108,19 @@ class ApplicationController(Controller):
             "201 with the new draft; 200 when the Idempotency-Key was used before with the same "
             "body."
         ),
-        responses={200: ResponseSpec(ApplicationRead, description="Replay of an earlier request")},
+        responses={
+            200: ResponseSpec(ApplicationRead, description="Replay of an earlier request"),
+            **problem_responses(
+                400,
+                401,
+                422,
+                notes={
+                    422: "Invalid values or Idempotency-Key (validation-failed), the citizen's "
+                    "profile is incomplete (profile-incomplete), or the key was used for a "
+                    "different body (idempotency-key-reused)"
+                },
+            ),
+        },
     )
     async def create(
         self,
@@ -89,7 +133,12 @@ class ApplicationController(Controller):
         application, created = await _service(db, state).create(actor, idempotency_key, data)
         return Response(application, status_code=201 if created else 200)
 
-    @get("/", guards=[citizen_only], summary="My applications, newest first")
+    @get(
+        "/",
+        guards=[citizen_only],
+        summary="My applications, newest first",
+        responses=problem_responses(400, 401, 403, 422, notes={400: "Malformed request"}),
+    )
     async def list_mine(
         self,
         db: asyncpg.Connection,
@@ -105,6 +154,9 @@ class ApplicationController(Controller):
         guards=[signed_in],
         summary="One application with its status timeline and documents",
         description="Staff reads are recorded in the audit log (action application.read).",
+        responses=problem_responses(
+            400, 401, 404, notes={400: "Malformed request", 404: NOT_FOUND_NOTE}
+        ),
     )
     async def detail(
         self, db: asyncpg.Connection, state: State, actor: Actor, application_id: uuid.UUID
@@ -116,6 +168,20 @@ class ApplicationController(Controller):
         guards=[signed_in],
         summary="Edit the form of a draft (or while a supplement is requested)",
         description="Merge semantics: the keys given replace the saved ones.",
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            notes={
+                403: "Staff editing an application not taken in at the counter (forbidden)",
+                404: NOT_FOUND_NOTE,
+                409: "Not editable in its status (application-not-editable), or changed since "
+                "expected_version (version-conflict, with current_version)",
+            },
+        ),
     )
     async def update(
         self,
@@ -127,56 +193,33 @@ class ApplicationController(Controller):
     ) -> ApplicationRead:
         return await _service(db, state).update(actor, application_id, data)
 
-    @post(
-        "/{application_id:uuid}/submit",
-        guards=[signed_in],
-        status_code=200,
+    submit = _status_change(
+        "submit",
         summary="Submit a draft: receipt code and due date are assigned",
         description=(
             "Needs every required form field and every required document stored (documents "
             "are not enforced for counter intake: the officer has seen the originals). "
             "Submitting again returns the application unchanged."
         ),
+        problems={
+            422: "Invalid body (validation-failed), or required fields or documents are "
+            "missing (application-incomplete, `errors` names each)",
+            503: "The unit has used up today's receipt numbers (receipt-numbers-exhausted) "
+            "or a backing service is unavailable (service-unavailable); see Retry-After",
+        },
     )
-    async def submit(
-        self,
-        db: asyncpg.Connection,
-        state: State,
-        actor: Actor,
-        application_id: uuid.UUID,
-        data: ActionRequest | None = None,
-    ) -> ApplicationRead:
-        return await _act(db, state, actor, application_id, "submit", data)
-
-    @post(
-        "/{application_id:uuid}/withdraw",
-        guards=[signed_in],
-        status_code=200,
+    withdraw = _status_change(
+        "withdraw",
         summary="Withdraw an application (draft, submitted or received)",
+        problems={403: "Only the citizen withdraws a submitted application (forbidden)"},
     )
-    async def withdraw(
-        self,
-        db: asyncpg.Connection,
-        state: State,
-        actor: Actor,
-        application_id: uuid.UUID,
-        data: ActionRequest | None = None,
-    ) -> ApplicationRead:
-        return await _act(db, state, actor, application_id, "withdraw", data)
-
-    @post(
-        "/{application_id:uuid}/resubmit",
-        guards=[signed_in],
-        status_code=200,
+    resubmit = _status_change(
+        "resubmit",
         summary="Send back an application after adding the requested documents",
         description="The processing clock resumes; the due date moves by the paused working days.",
+        problems={
+            403: "Staff resubmitting an application not taken in at the counter (forbidden)",
+            422: "Invalid body (validation-failed), or requested documents are still "
+            "missing (application-incomplete, `errors` names each)",
+        },
     )
-    async def resubmit(
-        self,
-        db: asyncpg.Connection,
-        state: State,
-        actor: Actor,
-        application_id: uuid.UUID,
-        data: ActionRequest | None = None,
-    ) -> ApplicationRead:
-        return await _act(db, state, actor, application_id, "resubmit", data)

@@ -14,15 +14,17 @@ from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from api.applications.controller import MOVE_CONFLICT_NOTE, NOT_FOUND_NOTE
 from api.applications.schemas import (
     ApplicationRead,
     QueuePage,
-    QueueStatus,
     Sla,
     TransitionRequest,
 )
 from api.applications.service import ApplicationService, Command
+from api.applications.state_machine import QueueStatus
 from api.core.actors import Actor, signed_in, staff_only
+from api.core.problems import problem_responses
 
 
 class OfficerController(Controller):
@@ -41,6 +43,7 @@ class OfficerController(Controller):
             "the citizen's supplement is measured against its current due date, which moves "
             "when the citizen resubmits."
         ),
+        responses=problem_responses(400, 401, 403, 422, notes={400: "Malformed request"}),
     )
     async def queue(
         self,
@@ -64,6 +67,27 @@ class OfficerController(Controller):
             "One action of the state machine. 409 transition-not-allowed lists the actions "
             "allowed now; 409 version-conflict carries current_version when someone else "
             "changed the application first."
+        ),
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            503,
+            notes={
+                403: "The action is not the caller's to take, e.g. a citizen receiving (forbidden)",
+                404: NOT_FOUND_NOTE,
+                409: MOVE_CONFLICT_NOTE,
+                422: "Invalid values (validation-failed: a missing note or missing_documents "
+                "list, among others), required fields or documents missing "
+                "(application-incomplete) or no result document uploaded "
+                "(result-document-missing)",
+                503: "A submit found the unit's receipt numbers for today used up "
+                "(receipt-numbers-exhausted), or a backing service is unavailable "
+                "(service-unavailable); see Retry-After",
+            },
         ),
     )
     async def transition(

@@ -17,13 +17,6 @@ WHERE code = $1
 
 _HOLIDAYS = "SELECT day FROM public_holidays"
 
-_CITIZEN_PROFILE = """
-SELECT id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code,
-       commune_code, street
-FROM citizens
-WHERE id = $1
-"""
-
 _CITIZEN_BY_ID_NUMBER_AND_PHONE = """
 SELECT id FROM citizens WHERE citizen_id_number = $1 AND phone = $2
 """
@@ -157,9 +150,6 @@ class ApplicationRepository:
 
     async def holidays(self) -> frozenset[date]:
         return frozenset(row["day"] for row in await self._conn.fetch(_HOLIDAYS))
-
-    async def citizen_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
-        return await self._conn.fetchrow(_CITIZEN_PROFILE, citizen_id)
 
     async def citizen_with(self, citizen_id_number: str, phone: str) -> uuid.UUID | None:
         """The account holding both this CCCD number and this (SMS-verified) phone."""

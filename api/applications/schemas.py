@@ -35,18 +35,6 @@ DeviceTime = Annotated[
     ),
 ]
 Sla = Literal["on_track", "due_soon", "overdue"]
-QueueStatus = Literal[
-    "submitted",
-    "received",
-    "returned",
-    "processing",
-    "supplement_requested",
-    "approved",
-    "rejected",
-    "result_issued",
-    "completed",
-    "withdrawn",
-]
 Channel = Literal["online", "counter", "offline_sync"]
 
 

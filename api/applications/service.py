@@ -24,6 +24,7 @@ import msgspec
 
 from api.accounts.cccd import cccd_consistency_errors
 from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
+from api.accounts.repository import CitizenRepository
 from api.applications.access import application_in_scope
 from api.applications.calendar import WorkingCalendar, vn_today
 from api.applications.journal import write_audit, write_event
@@ -61,7 +62,7 @@ from api.applications.state_machine import (
 )
 from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit, forbidden
-from api.core.pagination import decode_cursor, encode_cursor
+from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 from api.core.problems import FieldProblem, Problem, conflict, validation_failed
 from api.geo.directory import AdminUnits
 from api.tracking.masking import mask_name
@@ -123,12 +124,6 @@ def _incomplete(errors: list[FieldProblem]) -> Problem:
     )
 
 
-def _invalid_cursor() -> Problem:
-    return validation_failed(
-        [FieldProblem("cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor")]
-    )
-
-
 def _cursor(cursor: str | None, parse: Callable[[list[Any]], T]) -> T | None:
     values = decode_cursor(cursor, size=2)
     if values is None:
@@ -136,7 +131,7 @@ def _cursor(cursor: str | None, parse: Callable[[list[Any]], T]) -> T | None:
     try:
         return parse(values)
     except (TypeError, ValueError) as exc:
-        raise _invalid_cursor() from exc
+        raise invalid_cursor() from exc
 
 
 def parse_idempotency_key(raw: str | None) -> uuid.UUID:
@@ -201,6 +196,7 @@ class ApplicationService:
         self._conn = conn
         self._units = units
         self._repo = ApplicationRepository(conn)
+        self._citizens = CitizenRepository(conn)
 
     # --- filing ---
 
@@ -788,7 +784,7 @@ class ApplicationService:
         return result.cleaned
 
     async def _complete_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record:
-        profile = await self._repo.citizen_profile(citizen_id)
+        profile = await self._citizens.get(citizen_id)
         assert profile is not None, "a signed-in citizen has a row"
         missing = [name for name in _PROFILE_FIELDS if not profile[name]]
         if missing:

@@ -11,8 +11,9 @@ from typing import Literal, cast, get_args
 
 import msgspec
 
-Status = Literal[
-    "draft",
+# Every status but draft: where an application can be once submitted, so what an officer's
+# queue can show.
+QueueStatus = Literal[
     "submitted",
     "received",
     "returned",
@@ -24,6 +25,7 @@ Status = Literal[
     "completed",
     "withdrawn",
 ]
+Status = Literal["draft", QueueStatus]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 Action = Literal[

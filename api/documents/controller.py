@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from api.core.actors import Actor, signed_in
+from api.core.problems import problem_responses
 from api.documents.schemas import (
     DocumentDownload,
     DocumentPage,
@@ -18,6 +19,8 @@ from api.documents.schemas import (
     DocumentUploadTicket,
 )
 from api.documents.service import DocumentService
+
+_NOT_FOUND = "No such application or document, or out of the caller's reach (not-found)"
 
 
 def _service(db: asyncpg.Connection, state: State) -> DocumentService:
@@ -38,9 +41,23 @@ class DocumentController(Controller):
             "The citizen adds input documents while the application is a draft or awaits a "
             "supplement; staff in scope add the 'result' while it is approved, and input "
             "documents to a counter-intake draft. PUT the file to upload_url with the given "
-            "headers before expires_at, then call .../complete. Problems: validation-failed "
-            "(422; size over the limit, unknown requirement), documents-locked (409; the "
-            "application's status does not allow it), too-many-documents (409), forbidden (403)."
+            "headers before expires_at, then call .../complete."
+        ),
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            notes={
+                403: "The caller may not add this kind of document to this application (forbidden)",
+                404: _NOT_FOUND,
+                409: "The application's status does not allow it (documents-locked), or it has "
+                "too many uploads already (too-many-documents)",
+                422: "Invalid values, e.g. over the size limit or a requirement the procedure "
+                "does not have (validation-failed)",
+            },
         ),
     )
     async def start_upload(
@@ -60,9 +77,27 @@ class DocumentController(Controller):
         description=(
             "Refused files (wrong type, size or SHA-256, polyglots, undecodable) are deleted "
             "and answered with the problem document-rejected and a reason code. Repeating a "
-            "successful completion returns the stored document. Other problems: upload-missing "
-            "(422; nothing was PUT yet, retry after the upload), upload-expired (410; start "
-            "again), upload-not-pending (409; this upload was already refused)."
+            "successful completion returns the stored document."
+        ),
+        responses=problem_responses(
+            400,
+            401,
+            403,
+            404,
+            409,
+            410,
+            422,
+            notes={
+                400: "Malformed request",
+                403: "Someone else started this upload, or the caller may no longer add it "
+                "(forbidden)",
+                404: _NOT_FOUND,
+                409: "This upload was already refused (upload-not-pending), or the "
+                "application's status no longer allows it (documents-locked)",
+                410: "The upload window closed; start again (upload-expired)",
+                422: "The file was refused and deleted (document-rejected, with reason), or "
+                "nothing was PUT yet: retry after the upload (upload-missing)",
+            },
         ),
     )
     async def complete_upload(
@@ -75,7 +110,13 @@ class DocumentController(Controller):
     ) -> DocumentRead:
         return await _service(db, state).complete_upload(actor, application_id, document_id)
 
-    @get("/", summary="The documents of an application, oldest first")
+    @get(
+        "/",
+        summary="The documents of an application, oldest first",
+        responses=problem_responses(
+            400, 401, 404, 422, notes={400: "Malformed request", 404: _NOT_FOUND}
+        ),
+    )
     async def list_documents(
         self,
         db: asyncpg.Connection,
@@ -92,9 +133,18 @@ class DocumentController(Controller):
     @get(
         "/{document_id:uuid}",
         summary="A short-lived download URL for a stored document",
-        description=(
-            "Staff downloads are recorded in the audit log as reads of personal data. "
-            "Problems: document-not-stored (409)."
+        description=("Staff downloads are recorded in the audit log as reads of personal data."),
+        responses=problem_responses(
+            400,
+            401,
+            404,
+            409,
+            notes={
+                400: "Malformed request",
+                404: _NOT_FOUND,
+                409: "The document is not stored, e.g. still pending or refused "
+                "(document-not-stored)",
+            },
         ),
     )
     async def download(

@@ -21,7 +21,7 @@ import asyncpg
 from api.applications.access import ApplicationRef, application_in_scope
 from api.applications.journal import write_audit
 from api.core.actors import Actor, forbidden
-from api.core.pagination import decode_cursor, encode_cursor
+from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 from api.core.problems import FieldProblem, Problem, conflict, not_found, validation_failed
 from api.core.storage import ObjectStorage
 from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
@@ -101,40 +101,63 @@ def document_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
     return f"applications/{application_id}/{document_id}"
 
 
+def _upload_problem(
+    document_id: uuid.UUID,
+    status: int,
+    slug: str,
+    title_vi: str,
+    title_en: str,
+    detail_vi: str,
+    detail_en: str,
+    **extra: str,
+) -> Problem:
+    """A problem with one upload; ``document_id`` tells the phone which one."""
+    return Problem(
+        status,
+        slug,
+        title_vi,
+        title_en,
+        detail_vi,
+        detail_en,
+        extra={"document_id": str(document_id), **extra},
+    )
+
+
 def document_rejected(document_id: uuid.UUID, reason: str) -> Problem:
     detail_vi, detail_en = _REASONS.get(reason, _UNKNOWN_REASON)
-    return Problem(
+    return _upload_problem(
+        document_id,
         422,
         "document-rejected",
         "Giấy tờ bị từ chối",
         "Document rejected",
         detail_vi + " Vui lòng tải lên lại.",
         detail_en + " Please upload it again.",
-        extra={"reason": reason, "document_id": str(document_id)},
+        reason=reason,
     )
 
 
 def upload_expired(document_id: uuid.UUID) -> Problem:
-    return Problem(
+    return _upload_problem(
+        document_id,
         410,
         "upload-expired",
         "Đã hết thời hạn tải lên",
         "Upload window expired",
         "Thời hạn tải tệp lên đã hết. Vui lòng bắt đầu tải lên lại.",
         "The upload window has closed. Please start the upload again.",
-        extra={"document_id": str(document_id)},
     )
 
 
 def upload_missing(document_id: uuid.UUID) -> Problem:
-    return Problem(
+    return _upload_problem(
+        document_id,
         422,
         "upload-missing",
         "Chưa nhận được tệp",
         "File not uploaded",
         "Máy chủ chưa nhận được tệp. Hãy tải tệp lên bằng đường dẫn đã cấp rồi thử lại.",
         "The file has not arrived. PUT it to the upload URL, then try again.",
-        extra={"document_id": str(document_id)},
     )
 
 
@@ -313,24 +336,12 @@ class DocumentService:
                         refusal = (document_rejected(row.id, verified), verified)
                     else:
                         stored = await self._store(row, verified)
-                        await write_audit(
-                            self._conn,
-                            actor,
-                            "document.uploaded",
-                            application_id=application.id,
-                            unit_code=application.unit_code,
-                            note=f"{row.requirement} {row.id}",
-                        )
+                        await self._audit(actor, "document.uploaded", application, row)
                 if refusal is not None:
                     refused_key = staging_key
                     await self._documents.mark_rejected(row.id)
-                    await write_audit(
-                        self._conn,
-                        actor,
-                        "document.rejected",
-                        application_id=application.id,
-                        unit_code=application.unit_code,
-                        note=f"{row.requirement} {row.id}: {refusal[1]}",
+                    await self._audit(
+                        actor, "document.rejected", application, row, reason=refusal[1]
                     )
         finally:
             if refused_key is not None:
@@ -373,6 +384,26 @@ class DocumentService:
             content_type=sanitised.content_type,
             size=sanitised.size,
             sha256=sanitised.sha256,
+        )
+
+    async def _audit(
+        self,
+        actor: Actor,
+        action: str,
+        application: ApplicationRef,
+        row: DocumentRow,
+        *,
+        reason: str | None = None,
+    ) -> None:
+        """The audit row of one thing done to a document; the note names the document."""
+        note = f"{row.requirement} {row.id}" + (f": {reason}" if reason else "")
+        await write_audit(
+            self._conn,
+            actor,
+            action,
+            application_id=application.id,
+            unit_code=application.unit_code,
+            note=note,
         )
 
     async def _discard(self, key: str) -> None:
@@ -421,14 +452,7 @@ class DocumentService:
             )
             if actor.kind != "citizen":
                 # Staff opening a citizen's papers is a read of personal data.
-                await write_audit(
-                    self._conn,
-                    actor,
-                    "document.read",
-                    application_id=application.id,
-                    unit_code=application.unit_code,
-                    note=f"{row.requirement} {row.id}",
-                )
+                await self._audit(actor, "document.read", application, row)
         return DocumentDownload(
             document_id=row.id,
             download_url=url,
@@ -445,10 +469,4 @@ def _decode_list_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None
     try:
         return datetime.fromisoformat(str(values[0])), uuid.UUID(str(values[1]))
     except ValueError:
-        raise validation_failed(
-            [
-                FieldProblem(
-                    "cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor"
-                )
-            ]
-        ) from None
+        raise invalid_cursor() from None

@@ -15,7 +15,7 @@ from litestar import Controller, Request, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
 
-from api.core.problems import not_found
+from api.core.problems import not_found, problem_responses
 from api.settings import Settings
 from api.tracking.schemas import PublicStatsRead, TrackingRead
 from api.tracking.service import StatsService, TrackingService
@@ -33,6 +33,17 @@ def _client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+async def _count_request(request: Request[Any, Any, State], bucket: str) -> None:
+    """Spend one request of the client address's budget for ``bucket`` (429 once used up)."""
+    settings: Settings = request.app.state.settings
+    await request.app.state.rate_limiter.hit(
+        bucket,
+        _client_address(request),
+        limit=settings.track_per_ip_limit,
+        window_seconds=settings.track_per_ip_window_seconds,
+    )
+
+
 class TrackingController(Controller):
     path = "/api/v1/track"
     tags = ["Public tracking"]
@@ -46,19 +57,26 @@ class TrackingController(Controller):
             "per client address, failed ones more strictly."
         ),
         cache_control=CacheControlHeader(no_store=True),
+        responses=problem_responses(
+            400,
+            404,
+            429,
+            503,
+            notes={
+                400: "Malformed request",
+                404: "No application has this receipt code, or it is not a receipt code "
+                "(not-found)",
+                429: "Too many look-ups, or too many that found nothing, from this address "
+                "(rate-limited); see Retry-After",
+            },
+        ),
     )
     async def track(
         self, request: Request[Any, Any, State], db: asyncpg.Connection, receipt_code: str
     ) -> TrackingRead:
-        settings: Settings = request.app.state.settings
+        await _count_request(request, "track-ip")
         limiter = request.app.state.rate_limiter
         address = _client_address(request)
-        await limiter.hit(
-            "track-ip",
-            address,
-            limit=settings.track_per_ip_limit,
-            window_seconds=settings.track_per_ip_window_seconds,
-        )
         await limiter.check(
             "track-miss-ip",
             address,
@@ -96,6 +114,17 @@ class PublicStatsController(Controller):
             "online_share = share of the received filed online (including offline-synced)."
         ),
         cache_control=CacheControlHeader(max_age=60),
+        responses=problem_responses(
+            400,
+            422,
+            429,
+            503,
+            notes={
+                400: "Malformed request",
+                422: "Invalid dates or unit, an unknown unit, `to` before `from` or a period "
+                "over 366 days (validation-failed)",
+            },
+        ),
     )
     async def public_stats(
         self,
@@ -105,14 +134,8 @@ class PublicStatsController(Controller):
         period_to: Annotated[date | None, Parameter(query="to")] = None,
         unit: UnitCode = None,
     ) -> PublicStatsRead:
-        settings: Settings = request.app.state.settings
         # Each distinct period costs a full aggregate, so callers are limited like tracking.
-        await request.app.state.rate_limiter.hit(
-            "stats-ip",
-            _client_address(request),
-            limit=settings.track_per_ip_limit,
-            window_seconds=settings.track_per_ip_window_seconds,
-        )
+        await _count_request(request, "stats-ip")
         return await StatsService(db, request.app.state.redis).public_stats(
             period_from, period_to, unit
         )

@@ -66,19 +66,15 @@ class StatsFigures(msgspec.Struct, frozen=True):
     online_share: float | None
 
 
-class StatsRow(msgspec.Struct, frozen=True):
+class StatsRow(StatsFigures, frozen=True):
+    """The figures of one procedure at one unit."""
+
     unit_code: str
     unit_name_vi: str
     unit_name_en: str
     procedure_code: str
     procedure_name_vi: str
     procedure_name_en: str
-    received: int
-    completed: int
-    completed_on_time: int
-    on_time_rate: float | None
-    overdue_now: int
-    online_share: float | None
 
 
 class PublicStatsRead(msgspec.Struct, frozen=True):

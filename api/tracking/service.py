@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -29,6 +29,7 @@ from api.tracking.schemas import (
 )
 
 logger = logging.getLogger(__name__)
+Figures = TypeVar("Figures", bound=StatsFigures)
 
 RECEIPT_CODE = re.compile(r"^[A-Z0-9]{3,10}-\d{6}-\d{4}$")
 # Statuses that end an application without a decision: no deadline is judged for them.
@@ -198,9 +199,9 @@ class StatsService:
         self, period: StatsPeriod, today: date, unit_code: str | None
     ) -> PublicStatsRead:
         records = await self._repository.public_stats(period.from_, period.to, today, unit_code)
-        rows = [_row(r) for r in records if not r["is_total"]]
-        total = next(r for r in records if r["is_total"])
-        return PublicStatsRead(period=period, unit=unit_code, rows=rows, totals=_figures(total))
+        rows = [_from_record(r, StatsRow) for r in records if not r["is_total"]]
+        totals = _from_record(next(r for r in records if r["is_total"]), StatsFigures)
+        return PublicStatsRead(period=period, unit=unit_code, rows=rows, totals=totals)
 
     # The cache only saves work: when Redis is unavailable the figures are computed afresh.
     async def _cached(self, key: str) -> PublicStatsRead | None:
@@ -218,29 +219,6 @@ class StatsService:
             logger.warning("stats cache unavailable", extra={"error": repr(exc)})
 
 
-def _figures(record: asyncpg.Record) -> StatsFigures:
-    return StatsFigures(
-        received=record["received"],
-        completed=record["completed"],
-        completed_on_time=record["completed_on_time"],
-        on_time_rate=record["on_time_rate"],
-        overdue_now=record["overdue_now"],
-        online_share=record["online_share"],
-    )
-
-
-def _row(record: asyncpg.Record) -> StatsRow:
-    return StatsRow(
-        unit_code=record["unit_code"],
-        unit_name_vi=record["unit_name_vi"],
-        unit_name_en=record["unit_name_en"],
-        procedure_code=record["procedure_code"],
-        procedure_name_vi=record["procedure_name_vi"],
-        procedure_name_en=record["procedure_name_en"],
-        received=record["received"],
-        completed=record["completed"],
-        completed_on_time=record["completed_on_time"],
-        on_time_rate=record["on_time_rate"],
-        overdue_now=record["overdue_now"],
-        online_share=record["online_share"],
-    )
+def _from_record(record: asyncpg.Record, shape: type[Figures]) -> Figures:
+    """``shape`` filled from the record's columns of the same names."""
+    return shape(**{name: record[name] for name in shape.__struct_fields__})
