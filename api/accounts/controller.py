@@ -29,14 +29,10 @@ from api.accounts.service import (
 )
 from api.core.actors import Actor, citizen_only, signed_in, staff_only
 from api.core.problems import problem_responses
+from api.core.ratelimit import client_address
 from api.settings import Settings
 
 _BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-def _client_ip(request: Request[Any, Any, Any]) -> str:
-    # uvicorn has already replaced the peer with X-Forwarded-For when a trusted proxy sent it.
-    return request.client.host if request.client else "unknown"
 
 
 def _auth(db: asyncpg.Connection, state: State) -> AuthService:
@@ -76,12 +72,12 @@ class AuthController(Controller):
         settings: Settings = state.settings
         await state.rate_limiter.hit(
             "otp-ip",
-            _client_ip(request),
+            client_address(request),
             limit=settings.otp_per_ip_limit,
             window_seconds=settings.otp_per_ip_window_seconds,
         )
         phone = parse_phone(data.phone)
-        issued = await _auth(db, state).request_code(phone, _client_ip(request), state.redis)
+        issued = await _auth(db, state).request_code(phone, client_address(request), state.redis)
         return OtpSent(
             expires_in=issued.expires_in,
             resend_after=issued.resend_after,
@@ -133,7 +129,7 @@ class AuthController(Controller):
     ) -> TokenPair:
         await state.rate_limiter.hit(
             "login-ip",
-            _client_ip(request),
+            client_address(request),
             limit=STAFF_LOGIN_PER_IP_LIMIT,
             window_seconds=STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
         )

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import asyncpg
 import msgspec
+import urllib3
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -26,6 +27,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.openapi import ResponseSpec
+from minio.error import ServerError
 from redis.exceptions import RedisError
 
 from api.core.i18n import preferred_language
@@ -392,6 +394,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     asyncpg.PostgresConnectionError: handle_unavailable,
     asyncpg.InterfaceError: handle_unavailable,
     ConnectionError: handle_unavailable,
+    # Object storage out of reach (urllib3 gave up) or answering with a server error.
+    urllib3.exceptions.HTTPError: handle_unavailable,
+    ServerError: handle_unavailable,
     Exception: handle_unexpected,
 }
 

@@ -21,6 +21,12 @@ return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('TTL', KEYS[1])}
 """
 
 
+def client_address(connection: Any) -> str:
+    """The caller's address for per-IP limits. uvicorn has already replaced the peer with
+    X-Forwarded-For when a trusted proxy (FORWARDED_ALLOW_IPS) sent it."""
+    return connection.client.host if connection.client else "unknown"
+
+
 class RateLimiter:
     def __init__(self, redis: Any, prefix: str = "ratelimit") -> None:
         self._redis = redis

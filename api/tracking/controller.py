@@ -16,6 +16,7 @@ from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
 
 from api.core.problems import not_found, problem_responses
+from api.core.ratelimit import client_address
 from api.settings import Settings
 from api.tracking.schemas import PublicStatsRead, TrackingRead
 from api.tracking.service import StatsService, TrackingService
@@ -29,16 +30,12 @@ UnitCode = Annotated[
 ]
 
 
-def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def _count_request(request: Request[Any, Any, State], bucket: str) -> None:
     """Spend one request of the client address's budget for ``bucket`` (429 once used up)."""
     settings: Settings = request.app.state.settings
     await request.app.state.rate_limiter.hit(
         bucket,
-        _client_address(request),
+        client_address(request),
         limit=settings.track_per_ip_limit,
         window_seconds=settings.track_per_ip_window_seconds,
     )
@@ -76,7 +73,7 @@ class TrackingController(Controller):
     ) -> TrackingRead:
         await _count_request(request, "track-ip")
         limiter = request.app.state.rate_limiter
-        address = _client_address(request)
+        address = client_address(request)
         await limiter.check(
             "track-miss-ip",
             address,
