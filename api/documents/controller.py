@@ -87,6 +87,7 @@ class DocumentController(Controller):
             409,
             410,
             422,
+            503,
             notes={
                 400: "Malformed request",
                 403: "Someone else started this upload, or the caller may no longer add it "
@@ -139,6 +140,7 @@ class DocumentController(Controller):
             401,
             404,
             409,
+            503,
             notes={
                 400: "Malformed request",
                 404: _NOT_FOUND,
