@@ -82,3 +82,47 @@ async def staff(
         agency_code,
     )
     return staff_id, await _session(conn, settings, staff_id=staff_id)
+
+
+async def draft_application(
+    conn: asyncpg.Connection,
+    citizen_id: uuid.UUID,
+    *,
+    procedure_code: str = "CHT-BANSAO",
+    unit_code: str = "00004",
+) -> uuid.UUID:
+    """An online draft inserted directly, for tests about what happens around it."""
+    application_id: uuid.UUID = await conn.fetchval(
+        "INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status,"
+        " applicant, created_by_kind, created_by_id, idempotency_key, request_fingerprint)"
+        " VALUES ($1, $2, $3, 'online', 'draft', '{}', 'citizen', $3, gen_random_uuid(), 'x')"
+        " RETURNING id",
+        procedure_code,
+        unit_code,
+        citizen_id,
+    )
+    return application_id
+
+
+async def pending_document(
+    conn: asyncpg.Connection,
+    application_id: uuid.UUID,
+    citizen_id: uuid.UUID,
+    *,
+    upload_window_minutes: int,
+    requirement: str = "BAN_CHINH",
+) -> uuid.UUID:
+    """A started upload whose window closes in ``upload_window_minutes`` (negative: closed)."""
+    document_id: uuid.UUID = await conn.fetchval(
+        "INSERT INTO application_documents (application_id, kind, requirement, object_key,"
+        " declared_content_type, declared_size, declared_sha256, status, upload_expires_at,"
+        " uploaded_by_kind, uploaded_by_id)"
+        " VALUES ($1, 'input', $2, $3, 'image/jpeg', 3, repeat('a', 64), 'pending',"
+        " now() + make_interval(mins => $4), 'citizen', $5) RETURNING id",
+        application_id,
+        requirement,
+        f"applications/{application_id}/{uuid.uuid4()}",
+        upload_window_minutes,
+        citizen_id,
+    )
+    return document_id

@@ -11,31 +11,16 @@ from api.core.storage import ObjectStorage
 from api.documents.cleanup import purge_abandoned_uploads
 from api.documents.service import upload_key
 from api.settings import Settings
-from tests.support import citizen
+from tests.support import citizen, draft_application, pending_document
 from workers.worker import WorkerSettings, purge_uploads
 
 
 async def _pending_document(
     db: asyncpg.Connection, citizen_id: uuid.UUID, expired_minutes_ago: int
 ) -> tuple[uuid.UUID, uuid.UUID]:
-    application_id = await db.fetchval(
-        "INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status,"
-        " applicant, created_by_kind, created_by_id, idempotency_key, request_fingerprint)"
-        " VALUES ('CHT-BANSAO', '00004', $1, 'online', 'draft', '{}', 'citizen', $1,"
-        " gen_random_uuid(), 'x') RETURNING id",
-        citizen_id,
-    )
-    document_id = await db.fetchval(
-        "INSERT INTO application_documents (application_id, kind, requirement, object_key,"
-        " declared_content_type, declared_size, declared_sha256, status, upload_expires_at,"
-        " uploaded_by_kind, uploaded_by_id)"
-        " VALUES ($1, 'input', 'BAN_CHINH', $4,"
-        " 'image/jpeg', 3, repeat('a', 64), 'pending',"
-        " now() - make_interval(mins => $2), 'citizen', $3) RETURNING id",
-        application_id,
-        expired_minutes_ago,
-        citizen_id,
-        f"applications/{application_id}/{uuid.uuid4()}",
+    application_id = await draft_application(db, citizen_id)
+    document_id = await pending_document(
+        db, application_id, citizen_id, upload_window_minutes=-expired_minutes_ago
     )
     return application_id, document_id
 

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
 from tests.conftest import free_port, problem
-from tests.support import citizen
+from tests.support import citizen, draft_application, pending_document
 
 
 async def test_storage_outage_on_upload_completion_is_a_503_and_keeps_the_upload_pending(
     db: asyncpg.Connection, settings: Settings
 ) -> None:
     citizen_id, headers = await citizen(db, settings)
-    application_id = await db.fetchval(
-        "INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status,"
-        " applicant, created_by_kind, created_by_id, idempotency_key, request_fingerprint)"
-        " VALUES ('CHT-BANSAO', '00004', $1, 'online', 'draft', '{}', 'citizen', $1,"
-        " gen_random_uuid(), 'x') RETURNING id",
-        citizen_id,
-    )
-    document_id = await db.fetchval(
-        "INSERT INTO application_documents (application_id, kind, requirement, object_key,"
-        " declared_content_type, declared_size, declared_sha256, status, upload_expires_at,"
-        " uploaded_by_kind, uploaded_by_id)"
-        " VALUES ($1, 'input', 'BAN_CHINH', $2, 'image/jpeg', 3, repeat('a', 64), 'pending',"
-        " now() + interval '10 minutes', 'citizen', $3) RETURNING id",
-        application_id,
-        f"applications/{application_id}/{uuid.uuid4()}",
-        citizen_id,
-    )
+    application_id = await draft_application(db, citizen_id)
+    document_id = await pending_document(db, application_id, citizen_id, upload_window_minutes=10)
     unreachable = f"http://127.0.0.1:{free_port()}"
     broken = settings.with_overrides(s3_endpoint=unreachable, s3_public_endpoint=unreachable)
     async with AsyncTestClient(create_app(broken)) as client:
