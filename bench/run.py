@@ -170,6 +170,13 @@ async def _bench_submit(
     await conn_pool.close()
 
 
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _wait_for(url: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -220,11 +227,13 @@ def main() -> None:
     try:
         _wait_for(f"http://127.0.0.1:{port}/health")
         print(f"machine: {os.cpu_count()} cores; {args.seconds} s per figure")
+        print(f"{'API process memory at start':<34} {_rss_mib(server.pid):9.1f} MiB RSS")
         tps = pgbench_select_only(name, args.seconds, args.concurrency)
         print(f"{'pgbench -S (machine ceiling)':<34} {tps:9.1f}/s transactions")
         asyncio.run(
             bench(args.seconds, args.concurrency, dsn, settings, f"http://127.0.0.1:{port}")
         )
+        print(f"{'API process memory after load':<34} {_rss_mib(server.pid):9.1f} MiB RSS")
     finally:
         server.terminate()
         server.wait(timeout=10)
