@@ -8,6 +8,9 @@ from typing import Any
 
 import asyncpg
 
+from api.applications.calendar import WorkingCalendar
+from api.applications.calendar_store import load_working_calendar
+
 _PROCEDURE = """
 SELECT code, name_vi, name_en, agency_level, service_level, processing_days, required_documents,
        form_fields, active
@@ -15,7 +18,6 @@ FROM procedures
 WHERE code = $1
 """
 
-_HOLIDAYS = "SELECT day FROM public_holidays"
 
 _CITIZEN_BY_ID_NUMBER_AND_PHONE = """
 SELECT id FROM citizens WHERE citizen_id_number = $1 AND phone = $2
@@ -148,8 +150,8 @@ class ApplicationRepository:
     async def procedure(self, code: str) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_PROCEDURE, code)
 
-    async def holidays(self) -> frozenset[date]:
-        return frozenset(row["day"] for row in await self._conn.fetch(_HOLIDAYS))
+    async def working_calendar(self) -> WorkingCalendar:
+        return await load_working_calendar(self._conn)
 
     async def citizen_with(self, citizen_id_number: str, phone: str) -> uuid.UUID | None:
         """The account holding both this CCCD number and this (SMS-verified) phone."""

@@ -650,8 +650,7 @@ class ApplicationService:
     # --- helpers ---
 
     async def _calendar(self) -> WorkingCalendar:
-        # The holiday table is small; reading it per request keeps every process in step.
-        return WorkingCalendar(await self._repo.holidays())
+        return await self._repo.working_calendar()
 
     async def _replay(
         self, actor: Actor, earlier: asyncpg.Record, fingerprint: str

@@ -7,6 +7,9 @@ from datetime import date
 
 import asyncpg
 
+from api.applications.calendar import WorkingCalendar
+from api.applications.calendar_store import load_working_calendar
+
 # Drafts never have a receipt code; the status test keeps that true even for bad data.
 _APPLICATION_BY_RECEIPT = """
 SELECT a.id, a.receipt_code, a.status, a.received_on, a.due_date, a.clock_paused_on,
@@ -76,7 +79,6 @@ LEFT JOIN procedures p ON p.code = c.procedure_code
 ORDER BY c.is_total, c.unit_code, c.procedure_code
 """
 
-_HOLIDAYS = "SELECT day FROM public_holidays"
 
 _UNIT_EXISTS = "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)"
 
@@ -94,8 +96,8 @@ class TrackingRepository:
     async def status_events(self, application_id: object) -> list[asyncpg.Record]:
         return list(await self._conn.fetch(_STATUS_EVENTS, application_id))
 
-    async def holidays(self) -> list[date]:
-        return [row["day"] for row in await self._conn.fetch(_HOLIDAYS)]
+    async def working_calendar(self) -> WorkingCalendar:
+        return await load_working_calendar(self._conn)
 
 
 class StatsRepository:

@@ -118,7 +118,7 @@ class TrackingService:
             clock_paused_on=row["clock_paused_on"],
             completed_at=row["completed_at"],
             today=vn_today(),
-            calendar=WorkingCalendar(await self._repository.holidays()),
+            calendar=await self._repository.working_calendar(),
         )
         label_vi, label_en = status_label(row["status"])
         return TrackingRead(
