@@ -73,15 +73,16 @@ logger = logging.getLogger(__name__)
 STAFF_LOGIN_PER_IP_LIMIT = 30
 STAFF_LOGIN_PER_IP_WINDOW_SECONDS = 900
 
-_PROFILE_FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id_number",
-    "province_code",
-    "commune_code",
-    "street",
-)
+# What "declare once" asks of every citizen before filing, with labels for error messages.
+PROFILE_FIELDS: dict[str, tuple[str, str]] = {
+    "full_name": ("Họ và tên", "Full name"),
+    "date_of_birth": ("Ngày sinh", "Date of birth"),
+    "gender": ("Giới tính", "Gender"),
+    "citizen_id_number": ("Số định danh cá nhân (CCCD)", "Citizen ID number"),
+    "province_code": ("Tỉnh/thành phố thường trú", "Province of permanent residence"),
+    "commune_code": ("Xã/phường thường trú", "Commune of permanent residence"),
+    "street": ("Địa chỉ thường trú (số nhà, đường)", "Street address"),
+}
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 # Names of some ethnic minorities are written with an apostrophe or a hyphen (H'Hen Niê, K'Nớ).
 _NAME_PUNCTUATION = frozenset("'’-")
@@ -249,8 +250,12 @@ class OtpIssued:
 # --- accounts as the token response shows them ---------------------------------------------
 
 
+def missing_profile_fields(citizen: asyncpg.Record) -> list[str]:
+    return [name for name in PROFILE_FIELDS if not citizen[name]]
+
+
 def profile_complete(citizen: asyncpg.Record) -> bool:
-    return all(citizen[field] is not None for field in _PROFILE_FIELDS)
+    return not missing_profile_fields(citizen)
 
 
 def citizen_account(citizen: asyncpg.Record) -> CitizenAccount:

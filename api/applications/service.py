@@ -15,9 +15,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -25,6 +24,7 @@ import msgspec
 from api.accounts.cccd import cccd_consistency_errors
 from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
 from api.accounts.repository import CitizenRepository
+from api.accounts.service import PROFILE_FIELDS, missing_profile_fields
 from api.applications.access import application_in_scope
 from api.applications.calendar import WorkingCalendar, vn_today
 from api.applications.journal import write_audit, write_event
@@ -62,12 +62,11 @@ from api.applications.state_machine import (
 )
 from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit, forbidden
-from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import FieldProblem, Problem, conflict, validation_failed
 from api.geo.directory import AdminUnits
 from api.tracking.masking import mask_name
 
-T = TypeVar("T")
 logger = logging.getLogger("api.applications")
 
 # Statuses an officer still has work on: the default queue.
@@ -78,16 +77,6 @@ QUEUE_DEFAULT_STATUSES: list[str] = [
 # adds documents (the due date moves by the paused working days when they resubmit, so
 # comparing today with it would call applications overdue that are not).
 NO_SLA: frozenset[str] = FINISHED | {"supplement_requested"}
-
-_PROFILE_FIELDS: dict[str, tuple[str, str]] = {
-    "full_name": ("Họ và tên", "Full name"),
-    "date_of_birth": ("Ngày sinh", "Date of birth"),
-    "gender": ("Giới tính", "Gender"),
-    "citizen_id_number": ("Số định danh cá nhân (CCCD)", "Citizen ID number"),
-    "province_code": ("Tỉnh/thành phố thường trú", "Province of permanent residence"),
-    "commune_code": ("Xã/phường thường trú", "Commune of permanent residence"),
-    "street": ("Địa chỉ thường trú (số nhà, đường)", "Street address"),
-}
 
 
 class Command(msgspec.Struct, frozen=True):
@@ -122,16 +111,6 @@ def _incomplete(errors: list[FieldProblem]) -> Problem:
         "Please fill in every required field and upload the missing documents.",
         errors=errors,
     )
-
-
-def _cursor(cursor: str | None, parse: Callable[[list[Any]], T]) -> T | None:
-    values = decode_cursor(cursor, size=2)
-    if values is None:
-        return None
-    try:
-        return parse(values)
-    except (TypeError, ValueError) as exc:
-        raise invalid_cursor() from exc
 
 
 def parse_idempotency_key(raw: str | None) -> uuid.UUID:
@@ -534,7 +513,7 @@ class ApplicationService:
             return await self._read(actor, application_id)
 
     async def list_own(self, actor: Actor, *, cursor: str | None, limit: int) -> ApplicationPage:
-        before = _cursor(cursor, lambda v: (datetime.fromisoformat(v[0]), uuid.UUID(v[1])))
+        before = decode_cursor(cursor, tuple[datetime, uuid.UUID])
         rows = await self._repo.citizen_applications(actor.id, before=before, limit=limit + 1)
         items = [ApplicationSummary(**dict(row)) for row in rows[:limit]]
         next_cursor = None
@@ -552,7 +531,7 @@ class ApplicationService:
         cursor: str | None,
         limit: int,
     ) -> QueuePage:
-        after = _cursor(cursor, lambda v: (date.fromisoformat(v[0]), uuid.UUID(v[1])))
+        after = decode_cursor(cursor, tuple[date, uuid.UUID])
         today = vn_today()
         calendar = await self._calendar()
         soon_until = due_soon_until(calendar, today)
@@ -785,7 +764,7 @@ class ApplicationService:
     async def _complete_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record:
         profile = await self._citizens.get(citizen_id)
         assert profile is not None, "a signed-in citizen has a row"
-        missing = [name for name in _PROFILE_FIELDS if not profile[name]]
+        missing = missing_profile_fields(profile)
         if missing:
             raise Problem(
                 422,
@@ -798,8 +777,8 @@ class ApplicationService:
                     FieldProblem(
                         f"profile.{name}",
                         "required",
-                        f"Chưa khai báo: {_PROFILE_FIELDS[name][0]}",
-                        f"Missing: {_PROFILE_FIELDS[name][1]}",
+                        f"Chưa khai báo: {PROFILE_FIELDS[name][0]}",
+                        f"Missing: {PROFILE_FIELDS[name][1]}",
                     )
                     for name in missing
                 ],

@@ -16,33 +16,12 @@ from api.catalogue.schemas import (
     ProcedureSummary,
     ServiceLevel,
 )
-from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import not_found, problem_responses
 
 _SUMMARY_FIELDS = ProcedureSummary.__struct_fields__
 # Control characters (NUL above all, which PostgreSQL text cannot hold) count as spaces.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _search_position(cursor: str | None) -> tuple[float, str] | None:
-    """Where the previous page of search results ended: (rank, code)."""
-    values = decode_cursor(cursor, size=2)
-    if values is None:
-        return None
-    rank, code = values
-    if isinstance(rank, bool) or not isinstance(rank, int | float) or not isinstance(code, str):
-        raise invalid_cursor()
-    return float(rank), code
-
-
-def _browse_position(cursor: str | None) -> str | None:
-    """Where the previous page of the catalogue in code order ended: its last code."""
-    values = decode_cursor(cursor, size=1)
-    if values is None:
-        return None
-    if not isinstance(values[0], str):
-        raise invalid_cursor()
-    return values[0]
 
 
 class ProcedureController(Controller):
@@ -80,14 +59,15 @@ class ProcedureController(Controller):
                 text,
                 service_level=level,
                 agency_level=agency_level,
-                after=_search_position(cursor),
+                after=decode_cursor(cursor, tuple[float, str]),
                 limit=limit + 1,
             )
         else:
+            after = decode_cursor(cursor, tuple[str])
             rows = await repository.browse(
                 service_level=level,
                 agency_level=agency_level,
-                after_code=_browse_position(cursor),
+                after_code=after[0] if after else None,
                 limit=limit + 1,
             )
         page, more = rows[:limit], len(rows) > limit

@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from api.core.problems import FieldProblem, Problem, validation_failed
+
+T = TypeVar("T")
 
 
 def encode_cursor(*values: Any) -> str:
     return base64.urlsafe_b64encode(msgspec.msgpack.encode(list(values))).rstrip(b"=").decode()
 
 
-def decode_cursor(cursor: str | None, *, size: int) -> list[Any] | None:
-    """The values of a cursor made by ``encode_cursor``; a 422 problem if it was tampered."""
+def decode_cursor(cursor: str | None, shape: type[T]) -> T | None:
+    """The position a cursor made by ``encode_cursor`` holds, converted to ``shape`` (a tuple
+    type such as ``tuple[datetime, UUID]``); a 422 problem if the cursor was tampered with."""
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = msgspec.msgpack.decode(raw)
-    except (ValueError, msgspec.DecodeError):
-        values = None
-    if not isinstance(values, list) or len(values) != size:
-        raise invalid_cursor()
-    return values
+        return msgspec.convert(msgspec.msgpack.decode(raw), shape)
+    except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise invalid_cursor() from None
 
 
 def invalid_cursor() -> Problem:

@@ -21,7 +21,7 @@ import asyncpg
 from api.applications.access import ApplicationRef, application_in_scope
 from api.applications.journal import write_audit
 from api.core.actors import Actor, forbidden
-from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import FieldProblem, Problem, conflict, not_found, validation_failed
 from api.core.storage import ObjectStorage
 from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
@@ -418,7 +418,7 @@ class DocumentService:
         self, actor: Actor, application_id: uuid.UUID, *, cursor: str | None, limit: int
     ) -> DocumentPage:
         application = await application_in_scope(self._conn, actor, application_id)
-        after = _decode_list_cursor(cursor)
+        after = decode_cursor(cursor, tuple[datetime, uuid.UUID])
         rows = await self._documents.list_for_application(
             application.id, after=after, limit=limit + 1
         )
@@ -460,13 +460,3 @@ class DocumentService:
             content_type=row.content_type,
             size=row.size,
         )
-
-
-def _decode_list_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    values = decode_cursor(cursor, size=2)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(values[0])), uuid.UUID(str(values[1]))
-    except ValueError:
-        raise invalid_cursor() from None
