@@ -16,7 +16,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from api.applications.calendar import WorkingCalendar, vn_today
+from api.applications.calendar import vn_today
+from api.applications.calendar_store import load_working_calendar
 from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
 from api.settings import Settings
 from tests.conftest import problem
@@ -134,10 +135,6 @@ async def submitted(
     result: dict[str, Any] = response.json()
     assert result["status"] == "submitted"
     return result
-
-
-async def calendar_from(db: asyncpg.Connection) -> WorkingCalendar:
-    return WorkingCalendar(r["day"] for r in await db.fetch("SELECT day FROM public_holidays"))
 
 
 async def journal_counts(db: asyncpg.Connection, application_id: str) -> tuple[int, int]:
@@ -450,7 +447,7 @@ async def test_submit_lists_missing_fields_and_documents_then_assigns_receipt_an
     assert body["status"] == "submitted"
     assert re.fullmatch(rf"00004-{today:%y%m%d}-[0-9]{{4}}", body["receipt_code"])
     assert body["received_on"] == today.isoformat()
-    calendar = await calendar_from(db)
+    calendar = await load_working_calendar(db)
     days = await processing_days(db)
     assert body["due_date"] == calendar.due_date(today, days).isoformat()
     assert body["submitted_at"] is not None and body["version"] == 3
@@ -542,7 +539,7 @@ async def test_receipt_numbers_are_allocated_in_blocks_and_formatted(
 
 
 async def test_deadlines_skip_weekends_and_tet_2026(db: asyncpg.Connection) -> None:
-    calendar = await calendar_from(db)
+    calendar = await load_working_calendar(db)
     # Received Friday 13 Feb 2026, the last working day before Tết Bính Ngọ (14-22 Feb off):
     # working day 1 is Monday 23 Feb, day 3 is Wednesday 25 Feb.
     assert calendar.due_date(date(2026, 2, 13), 3) == date(2026, 2, 25)
