@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from api.applications.calendar import vn_today
+from api.applications.calendar_store import load_working_calendar
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, random_cccd, staff
@@ -21,7 +22,6 @@ from tests.test_applications import (
     COMPLETE_FORM,
     OPTIONAL_CODE,
     REQUIRED_CODES,
-    calendar_from,
     commune_codes,
     create_draft,
     journal_counts,
@@ -126,7 +126,7 @@ async def test_full_lifecycle_with_a_supplement_request_pausing_the_clock(
     assert device_time is not None
 
     # The clock was stopped three working days ago (as if the citizen took that long).
-    calendar = await calendar_from(db)
+    calendar = await load_working_calendar(db)
     paused_on = calendar.add_working_days(today, -3)
     await db.execute(
         "UPDATE applications SET clock_paused_on = $2 WHERE id = $1", uuid.UUID(app_id), paused_on
@@ -459,7 +459,7 @@ async def test_queue_reports_sla_states_in_due_date_order(
     unit = (await commune_codes(db, "01", 6))[5]
     _, officer = await staff(db, settings, unit_code=unit)
     today = vn_today()
-    calendar = await calendar_from(db)
+    calendar = await load_working_calendar(db)
     dues = {
         "overdue": today - timedelta(days=3),
         "today": today,
