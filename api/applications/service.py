@@ -233,7 +233,7 @@ class ApplicationService:
             await self._record_change(
                 actor, row, action="application.created", from_status=None, note=None
             )
-            return await self._read(actor, new_id), True
+            return await self._read(actor, row), True
 
     async def update(
         self, actor: Actor, application_id: uuid.UUID, body: ApplicationUpdate
@@ -263,7 +263,7 @@ class ApplicationService:
                 from_status=ref.status,
                 to_status=ref.status,
             )
-            return await self._read(actor, application_id)
+            return await self._read(actor, await self._repo.application(application_id))
 
     # --- status changes ---
 
@@ -280,7 +280,7 @@ class ApplicationService:
                 and row["submitted_at"] is not None
                 and parties & _SUBMITTERS
             ):
-                return await self._read(actor, application_id)  # a retried submit changes nothing
+                return await self._read(actor, row)  # a retried submit changes nothing
             if command.expected_version is not None and command.expected_version != ref.version:
                 raise _version_conflict(ref.version)
             move = move_for(ref.status, command.action)
@@ -296,8 +296,8 @@ class ApplicationService:
             if not move.parties & parties:
                 raise forbidden()
             form = await self._check_requirements(row, move, command)
-            await self._apply(actor, row, move, command, form)
-            return await self._read(actor, application_id)
+            changed = await self._apply(actor, row, move, command, form)
+            return await self._read(actor, changed)
 
     async def _check_requirements(
         self, row: asyncpg.Record, move: Move, command: Command
@@ -411,7 +411,8 @@ class ApplicationService:
         move: Move,
         command: Command,
         form: dict[str, Any],
-    ) -> None:
+    ) -> asyncpg.Record:
+        """Write the move, its audit row and its event; return the application as it is now."""
         receipt_code: str | None = row["receipt_code"]
         received_on: date | None = row["received_on"]
         due: date | None = row["due_date"]
@@ -453,6 +454,7 @@ class ApplicationService:
             device_time=command.device_time,
             extra=extra,
         )
+        return changed
 
     async def _record_change(
         self,
@@ -510,7 +512,7 @@ class ApplicationService:
                     application_id=application_id,
                     unit_code=ref.unit_code,
                 )
-            return await self._read(actor, application_id)
+            return await self._read(actor, await self._repo.application(application_id))
 
     async def list_own(self, actor: Actor, *, cursor: str | None, limit: int) -> ApplicationPage:
         before = decode_cursor(cursor, tuple[datetime, uuid.UUID])
@@ -582,8 +584,9 @@ class ApplicationService:
             next_cursor = encode_cursor(rows[limit - 1]["sort_due"].isoformat(), str(items[-1].id))
         return QueuePage(items=items, next_cursor=next_cursor)
 
-    async def _read(self, actor: Actor, application_id: uuid.UUID) -> ApplicationRead:
-        row = await self._repo.application(application_id)
+    async def _read(self, actor: Actor, row: asyncpg.Record) -> ApplicationRead:
+        """The full view of an application row (fetched by ``repository.application``)."""
+        application_id: uuid.UUID = row["id"]
         # Only status changes make the timeline (an event without to_status is something else).
         changes = [
             event
@@ -646,7 +649,7 @@ class ApplicationService:
                 "same request.",
                 extra={"application_id": str(earlier["id"])},
             )
-        return await self._read(actor, earlier["id"])
+        return await self._read(actor, await self._repo.application(earlier["id"]))
 
     async def _account_of(self, applicant: Applicant) -> uuid.UUID | None:
         """The citizen account a counter filing belongs to, so it shows in their list.
