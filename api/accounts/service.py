@@ -50,6 +50,8 @@ from api.core.jobs import enqueue_once
 from api.core.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from api.core.problems import (
     FieldProblem,
+    LegacyField,
+    LegacyProblem,
     Problem,
     conflict,
     not_found,
@@ -96,7 +98,7 @@ _EARLIEST_BIRTH_YEAR = 1900
 def invalid_phone() -> Problem:
     return validation_failed(
         [
-            FieldProblem(
+            LegacyField(
                 "phone",
                 "invalid_phone",
                 "Số điện thoại di động Việt Nam không hợp lệ",
@@ -107,7 +109,7 @@ def invalid_phone() -> Problem:
 
 
 def otp_expired() -> Problem:
-    return Problem(
+    return LegacyProblem(
         400,
         "otp-expired",
         "Mã xác thực đã hết hạn",
@@ -118,7 +120,7 @@ def otp_expired() -> Problem:
 
 
 def otp_invalid(attempts_left: int) -> Problem:
-    return Problem(
+    return LegacyProblem(
         400,
         "otp-invalid",
         "Mã xác thực không đúng",
@@ -130,7 +132,7 @@ def otp_invalid(attempts_left: int) -> Problem:
 
 
 def otp_locked() -> Problem:
-    return Problem(
+    return LegacyProblem(
         400,
         "otp-locked",
         "Mã xác thực đã bị khóa",
@@ -141,7 +143,7 @@ def otp_locked() -> Problem:
 
 
 def refresh_token_invalid() -> Problem:
-    return Problem(
+    return LegacyProblem(
         401,
         "refresh-token-invalid",
         "Phiên đăng nhập đã hết hạn",
@@ -153,7 +155,7 @@ def refresh_token_invalid() -> Problem:
 
 
 def refresh_token_reused() -> Problem:
-    return Problem(
+    return LegacyProblem(
         401,
         "refresh-token-reused",
         "Phiên đăng nhập đã bị thu hồi",
@@ -167,7 +169,7 @@ def refresh_token_reused() -> Problem:
 
 
 def invalid_credentials() -> Problem:
-    return Problem(
+    return LegacyProblem(
         401,
         "invalid-credentials",
         "Sai tên đăng nhập hoặc mật khẩu",
@@ -177,7 +179,7 @@ def invalid_credentials() -> Problem:
 
 def account_locked(retry_after: int) -> Problem:
     retry_after = max(1, retry_after)
-    return Problem(
+    return LegacyProblem(
         423,
         "account-locked",
         "Tài khoản tạm thời bị khóa",
@@ -190,7 +192,7 @@ def account_locked(retry_after: int) -> Problem:
 
 
 def account_disabled() -> Problem:
-    return Problem(
+    return LegacyProblem(
         403,
         "account-disabled",
         "Tài khoản đã bị vô hiệu hóa",
@@ -201,7 +203,7 @@ def account_disabled() -> Problem:
 
 
 def sms_unavailable() -> Problem:
-    return Problem(
+    return LegacyProblem(
         503,
         "sms-unavailable",
         "Chưa gửi được tin nhắn",
@@ -562,7 +564,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
     full_name = _collapse_spaces(update.full_name)
     if not 2 <= len(full_name) <= 100:
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "full_name",
                 "length",
                 "Họ và tên phải có từ 2 đến 100 ký tự",
@@ -571,7 +573,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
         )
     elif not full_name[0].isalpha() or not all(_is_name_character(c) for c in full_name):
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "full_name",
                 "invalid_characters",
                 "Họ và tên chỉ gồm chữ cái, dấu cách, dấu nháy (') và dấu gạch nối (-)",
@@ -583,7 +585,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
     birth_ok = birth.year >= _EARLIEST_BIRTH_YEAR and birth < today
     if not birth_ok:
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "date_of_birth",
                 "out_of_range",
                 "Ngày sinh phải trong quá khứ và từ năm 1900",
@@ -595,16 +597,16 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
     structure = cccd_structure_errors(cccd)
     for problem in structure:
         vi, en = _CCCD_STRUCTURE_MESSAGES[problem]
-        errors.append(FieldProblem("citizen_id_number", problem, vi, en))
+        errors.append(LegacyField("citizen_id_number", problem, vi, en))
     if not structure and birth_ok:
         for mismatch in cccd_consistency_errors(cccd, birth, update.gender):
             vi, en = _CCCD_MISMATCH_MESSAGES[mismatch]
-            errors.append(FieldProblem("citizen_id_number", mismatch, vi, en))
+            errors.append(LegacyField("citizen_id_number", mismatch, vi, en))
 
     address = update.address
     if not units.province_exists(address.province_code):
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "address.province_code",
                 "unknown_province",
                 "Không có tỉnh/thành phố với mã này",
@@ -613,7 +615,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
         )
     elif not units.commune_in_province(address.province_code, address.commune_code):
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "address.commune_code",
                 "commune_not_in_province",
                 "Xã/phường không thuộc tỉnh/thành phố đã chọn",
@@ -623,7 +625,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
     street = _collapse_spaces(address.street)
     if not 1 <= len(street) <= 200:
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "address.street",
                 "length",
                 "Số nhà, đường phải có từ 1 đến 200 ký tự",
@@ -632,7 +634,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
         )
     elif _has_control_characters(street):
         errors.append(
-            FieldProblem(
+            LegacyField(
                 "address.street",
                 "invalid_characters",
                 "Số nhà, đường chứa ký tự điều khiển không được phép",
@@ -643,7 +645,7 @@ def clean_profile(update: ProfileUpdate, units: AdminUnits, today: date) -> Clea
     email = (update.email or "").strip() or None
     if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
         errors.append(
-            FieldProblem("email", "invalid_email", "Địa chỉ email không hợp lệ", "Invalid email")
+            LegacyField("email", "invalid_email", "Địa chỉ email không hợp lệ", "Invalid email")
         )
 
     if errors:

@@ -12,7 +12,7 @@ import asyncpg
 import msgspec
 
 from api.core.actors import Actor, can_access_application
-from api.core.problems import not_found
+from api.core.problems import NotFound
 
 _FETCH = """
 SELECT a.id, a.citizen_id, a.unit_code, u.agency_code, a.status, a.version, a.procedure_code,
@@ -35,7 +35,7 @@ class ApplicationRef(msgspec.Struct, frozen=True):
 
 
 def application_not_found() -> Exception:
-    return not_found("Không tìm thấy hồ sơ", "Application not found")
+    return NotFound(entry="applications.problems.application-not-found")
 
 
 async def application_in_scope(

@@ -41,21 +41,20 @@ async def allocate_receipt_numbers(
     return list(range(last - count + 1, last + 1))
 
 
+class ReceiptNumbersExhausted(Problem):
+    status = 503
+    slug = "receipt-numbers-exhausted"
+    entry = "applications.problems.receipt-numbers-exhausted"
+
+
 def numbers_exhausted(day: date) -> Problem:
     """503 until the next Vietnam day, when the unit's numbering starts again at 0001."""
     next_day = datetime.combine(day + timedelta(days=1), time(), tzinfo=VN_TZ)
     retry_after = max(1, int((next_day - datetime.now(VN_TZ)).total_seconds()))
-    return Problem(
-        503,
-        "receipt-numbers-exhausted",
-        "Đơn vị đã dùng hết số biên nhận trong ngày",
-        "The unit has used up today's receipt numbers",
-        f"Mỗi đơn vị cấp tối đa {MAX_NUMBER_PER_DAY} số biên nhận mỗi ngày. Vui lòng nộp lại "
-        "vào ngày mai.",
-        f"A unit issues at most {MAX_NUMBER_PER_DAY} receipt numbers a day. Please submit "
-        "again tomorrow.",
+    return ReceiptNumbersExhausted(
         headers={"Retry-After": str(retry_after)},
-        extra={"retry_after": retry_after},
+        params={"per_day": MAX_NUMBER_PER_DAY},
+        retry_after=retry_after,
     )
 
 

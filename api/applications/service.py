@@ -63,7 +63,14 @@ from api.applications.state_machine import (
 from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.problems import FieldProblem, Problem, conflict, validation_failed
+from api.core.problems import (
+    FieldProblem,
+    LegacyField,
+    LegacyProblem,
+    Problem,
+    conflict,
+    validation_failed,
+)
 from api.geo.directory import AdminUnits
 from api.tracking.masking import mask_name
 
@@ -102,7 +109,7 @@ def _version_conflict(current_version: int) -> Problem:
 
 
 def _incomplete(errors: list[FieldProblem]) -> Problem:
-    return Problem(
+    return LegacyProblem(
         422,
         "application-incomplete",
         "Hồ sơ chưa đầy đủ",
@@ -118,7 +125,7 @@ def parse_idempotency_key(raw: str | None) -> uuid.UUID:
     if not raw:
         raise validation_failed(
             [
-                FieldProblem(
+                LegacyField(
                     "Idempotency-Key",
                     "required",
                     "Thiếu tiêu đề Idempotency-Key (một UUID mới cho mỗi hồ sơ)",
@@ -131,7 +138,7 @@ def parse_idempotency_key(raw: str | None) -> uuid.UUID:
     except ValueError as exc:
         raise validation_failed(
             [
-                FieldProblem(
+                LegacyField(
                     "Idempotency-Key",
                     "invalid",
                     "Idempotency-Key phải là một UUID",
@@ -194,7 +201,7 @@ class ApplicationService:
                 if body.applicant is not None:
                     raise validation_failed(
                         [
-                            FieldProblem(
+                            LegacyField(
                                 "applicant",
                                 "not_allowed",
                                 "Người dân nộp hồ sơ cho chính mình; không gửi trường applicant",
@@ -306,7 +313,7 @@ class ApplicationService:
         the move needs a complete application)."""
         if "note" in move.requires and not (command.note and command.note.strip()):
             raise validation_failed(
-                [FieldProblem("note", "required", "Vui lòng ghi rõ lý do", "A reason is required")]
+                [LegacyField("note", "required", "Vui lòng ghi rõ lý do", "A reason is required")]
             )
         if "missing_documents" in move.requires:
             self._check_missing_documents(row, command.missing_documents)
@@ -316,7 +323,7 @@ class ApplicationService:
             result = validate_form(
                 parse_field_definitions(row["form_fields"]), form, self._units, partial=False
             )
-            errors += [FieldProblem(e.path, e.code, e.vi, e.en) for e in result.errors]
+            errors += [LegacyField(e.path, e.code, e.vi, e.en) for e in result.errors]
             form = result.cleaned
             # At the counter the officer has seen the originals: photos are not required.
             if row["channel"] != "counter":
@@ -328,7 +335,7 @@ class ApplicationService:
         if "result_document" in move.requires and not await self._repo.stored_requirements(
             row["id"], "result"
         ):
-            raise Problem(
+            raise LegacyProblem(
                 422,
                 "result-document-missing",
                 "Chưa tải lên kết quả giải quyết",
@@ -344,7 +351,7 @@ class ApplicationService:
         if not missing:
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "missing_documents",
                         "required",
                         "Vui lòng nêu các giấy tờ cần bổ sung",
@@ -354,7 +361,7 @@ class ApplicationService:
             )
         known = {doc["code"] for doc in row["required_documents"]}
         unknown = [
-            FieldProblem(
+            LegacyField(
                 f"missing_documents.{index}.requirement",
                 "unknown_requirement",
                 "Thủ tục không có loại giấy tờ này",
@@ -369,7 +376,7 @@ class ApplicationService:
     async def _missing_required_documents(self, row: asyncpg.Record) -> list[FieldProblem]:
         stored = await self._repo.stored_requirements(row["id"], "input")
         return [
-            FieldProblem(
+            LegacyField(
                 f"documents.{doc['code']}",
                 "missing_document",
                 f"Chưa tải lên: {doc['name_vi']}",
@@ -395,7 +402,7 @@ class ApplicationService:
             if item["requirement"] not in fresh and path not in already_reported:
                 already_reported.add(path)
                 problems.append(
-                    FieldProblem(
+                    LegacyField(
                         path,
                         "missing_document",
                         f"Chưa bổ sung giấy tờ được yêu cầu: {item['reason']}",
@@ -638,7 +645,7 @@ class ApplicationService:
         self, actor: Actor, earlier: asyncpg.Record, fingerprint: str
     ) -> ApplicationRead:
         if earlier["request_fingerprint"] != fingerprint:
-            raise Problem(
+            raise LegacyProblem(
                 422,
                 "idempotency-key-reused",
                 "Idempotency-Key đã được dùng cho một hồ sơ khác",
@@ -667,7 +674,7 @@ class ApplicationService:
         if procedure is None or not procedure["active"]:
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "procedure_code",
                         "unknown_procedure",
                         "Không có thủ tục này hoặc thủ tục đã ngừng áp dụng",
@@ -678,7 +685,7 @@ class ApplicationService:
         if actor.kind == "citizen" and procedure["service_level"] == "info":
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "procedure_code",
                         "not_online",
                         "Thủ tục này chưa nhận hồ sơ trực tuyến; vui lòng nộp tại Bộ phận Một cửa",
@@ -709,7 +716,7 @@ class ApplicationService:
         if unit_code is None:
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "unit_code",
                         "required",
                         "Chọn đơn vị tiếp nhận hồ sơ",
@@ -721,7 +728,7 @@ class ApplicationService:
         if not can_act_for_unit(actor, unit["code"], unit["agency_code"]):
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "unit_code",
                         "out_of_scope",
                         "Bạn không tiếp nhận hồ sơ cho đơn vị này",
@@ -735,12 +742,12 @@ class ApplicationService:
         unit = await self._repo.unit(unit_code)
         if unit is None:
             raise validation_failed(
-                [FieldProblem("unit_code", "unknown_unit", "Không có đơn vị này", "No such unit")]
+                [LegacyField("unit_code", "unknown_unit", "Không có đơn vị này", "No such unit")]
             )
         if unit["level"] != level:
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "unit_code",
                         "wrong_level",
                         "Thủ tục này do cấp "
@@ -760,7 +767,7 @@ class ApplicationService:
         )
         if result.errors:
             raise validation_failed(
-                [FieldProblem(e.path, e.code, e.vi, e.en) for e in result.errors]
+                [LegacyField(e.path, e.code, e.vi, e.en) for e in result.errors]
             )
         return result.cleaned
 
@@ -769,7 +776,7 @@ class ApplicationService:
         assert profile is not None, "a signed-in citizen has a row"
         missing = missing_profile_fields(profile)
         if missing:
-            raise Problem(
+            raise LegacyProblem(
                 422,
                 "profile-incomplete",
                 "Hồ sơ cá nhân chưa đầy đủ",
@@ -777,7 +784,7 @@ class ApplicationService:
                 "Vui lòng khai báo đầy đủ thông tin cá nhân một lần tại mục Hồ sơ cá nhân.",
                 "Please complete your personal details once in your profile.",
                 errors=[
-                    FieldProblem(
+                    LegacyField(
                         f"profile.{name}",
                         "required",
                         f"Chưa khai báo: {PROFILE_FIELDS[name][0]}",
@@ -816,7 +823,7 @@ class ApplicationService:
         if given is None:
             raise validation_failed(
                 [
-                    FieldProblem(
+                    LegacyField(
                         "applicant",
                         "required",
                         "Nhập thông tin người nộp hồ sơ theo giấy tờ tùy thân",
@@ -828,13 +835,13 @@ class ApplicationService:
         full_name = " ".join(given.full_name.split())
         if not full_name:
             errors.append(
-                FieldProblem(
+                LegacyField(
                     "applicant.full_name", "required", "Nhập họ và tên", "Enter the full name"
                 )
             )
         if not date(1900, 1, 1) <= given.date_of_birth <= vn_today():
             errors.append(
-                FieldProblem(
+                LegacyField(
                     "applicant.date_of_birth",
                     "invalid_date",
                     "Ngày sinh không hợp lệ",
@@ -846,7 +853,7 @@ class ApplicationService:
         if not cccd_problems:
             cccd_problems += cccd_consistency_errors(cccd, given.date_of_birth, given.gender)
         errors += [
-            FieldProblem(
+            LegacyField(
                 "applicant.citizen_id_number",
                 code,
                 "Số định danh cá nhân không hợp lệ hoặc không khớp ngày sinh, giới tính",
@@ -859,7 +866,7 @@ class ApplicationService:
             phone = normalise_vn_mobile(given.phone)
             if phone is None:
                 errors.append(
-                    FieldProblem(
+                    LegacyField(
                         "applicant.phone",
                         "invalid_phone",
                         "Số điện thoại di động không hợp lệ",
@@ -869,7 +876,7 @@ class ApplicationService:
         address = given.address
         if not self._units.commune_in_province(address.province_code, address.commune_code):
             errors.append(
-                FieldProblem(
+                LegacyField(
                     "applicant.address.commune_code",
                     "unknown_commune",
                     "Xã/phường không thuộc tỉnh/thành phố đã chọn",

@@ -17,7 +17,7 @@ from api.catalogue.schemas import (
     ServiceLevel,
 )
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.problems import not_found, problem_responses
+from api.core.problems import NotFound, problem_responses
 
 _SUMMARY_FIELDS = ProcedureSummary.__struct_fields__
 # Control characters (NUL above all, which PostgreSQL text cannot hold) count as spaces.
@@ -99,5 +99,5 @@ class ProcedureController(Controller):
     ) -> ProcedureRead:
         record = await ProcedureRepository(db).get(code)
         if record is None:
-            raise not_found("Không tìm thấy thủ tục", "Procedure not found")
+            raise NotFound(entry="catalogue.problems.procedure-not-found")
         return msgspec.convert(record, ProcedureRead)

@@ -14,7 +14,7 @@ import msgspec
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from api.core.problems import Problem
+from api.core.problems import Forbidden, Problem, Unauthenticated
 
 ActorKind = Literal["citizen", "staff", "api_key", "system"]
 Role = Literal["citizen", "officer", "agency_admin", "system_admin", "agency_api"]
@@ -42,26 +42,11 @@ WHERE s.id = $1 AND (s.citizen_id = $2 OR s.staff_id = $2)
 
 
 def unauthenticated() -> Problem:
-    return Problem(
-        401,
-        "unauthenticated",
-        "Cần đăng nhập",
-        "Authentication required",
-        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
-        "Your session is missing, invalid or expired. Please sign in again.",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+    return Unauthenticated()
 
 
 def forbidden() -> Problem:
-    return Problem(
-        403,
-        "forbidden",
-        "Không có quyền thực hiện",
-        "Forbidden",
-        "Tài khoản của bạn không có quyền thực hiện thao tác này.",
-        "Your account may not do this.",
-    )
+    return Forbidden()
 
 
 async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-Language = Literal["vi", "en"]
+from api.messages import Language
 
 
 def preferred_language(accept_language: str | None) -> Language:

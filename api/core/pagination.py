@@ -31,6 +31,4 @@ def decode_cursor(cursor: str | None, shape: type[T]) -> T | None:
 def invalid_cursor() -> Problem:
     """The 422 problem for a cursor this API did not make (also for well-formed cursors whose
     values have the wrong types for the list at hand)."""
-    return validation_failed(
-        [FieldProblem("cursor", "invalid_cursor", "Con trỏ trang không hợp lệ", "Invalid cursor")]
-    )
+    return validation_failed([FieldProblem("cursor", "invalid_cursor")])

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar
 
 import asyncpg
 import msgspec
@@ -32,20 +32,124 @@ from redis.exceptions import RedisError
 
 from api.core.i18n import preferred_language
 from api.core.logging import request_id_var
+from api.messages import Language, Message, catalogue
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("api.problems")
 
 
-class FieldProblem(msgspec.Struct, frozen=True):
-    path: str
-    code: str
-    vi: str
-    en: str
+class FieldProblem:
+    """One invalid field: its path (``address.commune_code``), a stable code, and what to tell
+    the user (by default the catalogue entry ``core.fields.<code>``)."""
+
+    __slots__ = ("code", "message", "path")
+
+    def __init__(self, path: str, code: str, key: str | None = None, **params: Any) -> None:
+        self.path = path
+        self.code = code
+        self.message = Message(key or f"core.fields.{code}", params)
+
+    def text(self, language: Language) -> str:
+        return self.message.render(language)
+
+    def __repr__(self) -> str:
+        return f"FieldProblem({self.path!r}, {self.code!r})"
 
 
 class Problem(Exception):
-    """An error the client can act on. ``slug`` becomes the stable ``type``."""
+    """An error the client can act on.
+
+    A subclass names its HTTP ``status``, the stable ``slug`` that becomes the problem
+    ``type``, and the catalogue ``entry`` holding its ``title`` (and, when it says more, its
+    ``detail``). Keyword arguments become extra members of the problem body and parameters of
+    its texts; ``params`` adds text parameters that are not body members, and ``entry`` picks
+    another wording for the same type (which thing was not found, say).
+    """
+
+    status: ClassVar[int] = 400
+    slug: ClassVar[str] = "bad-request"
+    entry: ClassVar[str] = "core.problems.bad-request"
+
+    def __init__(
+        self,
+        *,
+        errors: list[FieldProblem] | None = None,
+        headers: dict[str, str] | None = None,
+        entry: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        **members: Any,
+    ) -> None:
+        super().__init__(self.slug)
+        self.errors = errors or []
+        self.headers = headers or {}
+        self.members = members
+        entry = entry or self.entry
+        text_params = {**members, **(params or {})}
+        self.title = Message(f"{entry}.title", text_params)
+        detail_key = f"{entry}.detail"
+        self.detail = Message(detail_key, text_params) if detail_key in catalogue() else None
+
+
+class BadRequest(Problem):
+    status = 400
+    slug = "bad-request"
+    entry = "core.problems.bad-request"
+
+
+class Unauthenticated(Problem):
+    status = 401
+    slug = "unauthenticated"
+    entry = "core.problems.unauthenticated"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(headers={"WWW-Authenticate": "Bearer"}, **kwargs)
+
+
+class Forbidden(Problem):
+    status = 403
+    slug = "forbidden"
+    entry = "core.problems.forbidden"
+
+
+class NotFound(Problem):
+    status = 404
+    slug = "not-found"
+    entry = "core.problems.not-found"
+
+
+class ValidationFailed(Problem):
+    status = 422
+    slug = "validation-failed"
+    entry = "core.problems.validation-failed"
+
+
+class RateLimited(Problem):
+    status = 429
+    slug = "rate-limited"
+    entry = "core.problems.rate-limited"
+
+    def __init__(self, retry_after: int) -> None:
+        retry_after = max(1, retry_after)
+        super().__init__(headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+    slug = "service-unavailable"
+    entry = "core.problems.service-unavailable"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(headers={"Retry-After": "30"}, **kwargs)
+
+
+class InternalError(Problem):
+    status = 500
+    slug = "internal-error"
+    entry = "core.problems.internal-error"
+
+
+class LegacyProblem(Problem):
+    """Transitional: a problem whose texts are still written where it is raised."""
 
     def __init__(
         self,
@@ -60,16 +164,26 @@ class Problem(Exception):
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(title_en)
-        self.status = status
-        self.slug = slug
-        self.title_vi = title_vi
-        self.title_en = title_en
-        self.detail_vi = detail_vi or title_vi
-        self.detail_en = detail_en or title_en
-        self.errors = errors or []
-        self.headers = headers or {}
-        self.extra = extra or {}
+        super().__init__(errors=errors, headers=headers, **(extra or {}))
+        self.status = status  # type: ignore[misc]
+        self.slug = slug  # type: ignore[misc]
+        self.legacy = {
+            "vi": (title_vi, detail_vi or title_vi),
+            "en": (title_en, detail_en or title_en),
+        }
+
+
+class LegacyField(FieldProblem):
+    """Transitional: a field problem whose texts are still written where it is raised."""
+
+    __slots__ = ("legacy",)
+
+    def __init__(self, path: str, code: str, vi: str, en: str) -> None:
+        super().__init__(path, code, "core.fields.invalid")
+        self.legacy = {"vi": vi, "en": en}
+
+    def text(self, language: Language) -> str:
+        return self.legacy[language]
 
 
 class InvalidField(msgspec.Struct, frozen=True):
@@ -121,47 +235,44 @@ def problem_responses(*statuses: int, notes: Mapping[int, str] | None = None) ->
     }
 
 
-def validation_failed(errors: list[FieldProblem]) -> Problem:
-    return Problem(
-        422,
-        "validation-failed",
-        "Dữ liệu không hợp lệ",
-        "Invalid data",
-        "Một số trường chưa hợp lệ, vui lòng kiểm tra lại.",
-        "Some fields are invalid; please check them.",
-        errors=errors,
-    )
+def validation_failed(errors: Sequence[FieldProblem]) -> Problem:
+    return ValidationFailed(errors=list(errors))
 
 
 def not_found(what_vi: str = "Không tìm thấy", what_en: str = "Not found") -> Problem:
-    return Problem(404, "not-found", what_vi, what_en)
+    """Transitional: texts written where raised. Raise ``NotFound(entry=…)`` instead."""
+    return LegacyProblem(404, "not-found", what_vi, what_en)
 
 
 def conflict(slug: str, title_vi: str, title_en: str, **extra: Any) -> Problem:
-    return Problem(409, slug, title_vi, title_en, extra=extra)
+    """Transitional: texts written where raised. Raise a ``Problem`` subclass instead."""
+    return LegacyProblem(409, slug, title_vi, title_en, extra=extra)
 
 
 def too_many_requests(retry_after: int) -> Problem:
-    retry_after = max(1, retry_after)
-    return Problem(
-        429,
-        "rate-limited",
-        "Quá nhiều yêu cầu",
-        "Too many requests",
-        f"Vui lòng thử lại sau {retry_after} giây.",
-        f"Please try again in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
-        extra={"retry_after": retry_after},
-    )
+    return RateLimited(retry_after)
+
+
+# Validation problems listed in one response, at most: a body with thousands of bad keys must
+# not produce an error response many times its own size.
+MAX_LISTED_ERRORS = 50
+
+
+def _texts(problem: Problem, language: Language) -> tuple[str, str]:
+    if isinstance(problem, LegacyProblem):
+        return problem.legacy[language]
+    title = problem.title.render(language)
+    return title, problem.detail.render(language) if problem.detail else title
 
 
 def _body(request: Request[Any, Any, Any], problem: Problem) -> dict[str, Any]:
-    lang = preferred_language(request.headers.get("accept-language"))
+    language = preferred_language(request.headers.get("accept-language"))
+    title, detail = _texts(problem, language)
     body: dict[str, Any] = {
         "type": f"/problems/{problem.slug}",
-        "title": problem.title_vi if lang == "vi" else problem.title_en,
+        "title": title,
         "status": problem.status,
-        "detail": problem.detail_vi if lang == "vi" else problem.detail_en,
+        "detail": detail,
         "instance": request.url.path,
     }
     request_id = request_id_var.get()
@@ -169,10 +280,12 @@ def _body(request: Request[Any, Any, Any], problem: Problem) -> dict[str, Any]:
         body["request_id"] = request_id
     if problem.errors:
         body["errors"] = [
-            {"path": e.path, "code": e.code, "message": e.vi if lang == "vi" else e.en}
-            for e in problem.errors
+            {"path": e.path, "code": e.code, "message": e.text(language)}
+            for e in problem.errors[:MAX_LISTED_ERRORS]
         ]
-    body.update(problem.extra)
+        if len(problem.errors) > MAX_LISTED_ERRORS:
+            body["errors_total"] = len(problem.errors)
+    body.update(problem.members)
     return body
 
 
@@ -189,69 +302,62 @@ _MSGSPEC_MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
 _LIST_INDEX = re.compile(r"\[(\d+)\]")
 _BODY_KEY = "data"  # Litestar's name for the decoded body; it is never a field of the body
 
-_JSON_KINDS: dict[str, tuple[str, str]] = {
-    "str": ("chuỗi ký tự", "a string"),
-    "int": ("số nguyên", "a whole number"),
-    "float": ("số", "a number"),
-    "bool": ("true hoặc false", "true or false"),
-    "object": ("đối tượng JSON", "a JSON object"),
-    "array": ("mảng JSON", "a JSON array"),
-    "null": ("null", "null"),
-    "uuid": ("UUID", "a UUID"),
-    "date": ("ngày dạng YYYY-MM-DD", "a date (YYYY-MM-DD)"),
-}
-_COMPARISONS: dict[str, tuple[str, str, str]] = {
-    "<=": ("above_max", "không được lớn hơn", "at most"),
-    "<": ("above_max", "phải nhỏ hơn", "less than"),
-    ">=": ("below_min", "không được nhỏ hơn", "at least"),
-    ">": ("below_min", "phải lớn hơn", "greater than"),
+_JSON_KINDS = frozenset({"str", "int", "float", "bool", "object", "array", "null", "uuid", "date"})
+_COMPARISONS: dict[str, tuple[str, str]] = {
+    "<=": ("above_max", "at_most"),
+    "<": ("above_max", "less_than"),
+    ">=": ("below_min", "at_least"),
+    ">": ("below_min", "greater_than"),
 }
 _WRONG_TYPE = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`$")
 _LENGTH = re.compile(r"^Expected `(?P<kind>str|array|object)` of length (?P<op>[<>]=?) (?P<n>\d+)$")
 _BOUND = re.compile(r"^Expected `(?:int|float)` (?P<op>[<>]=?) (?P<n>-?[0-9.e+]+)$")
 _ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<field>[^`]+)`$")
 
 
-def _kind(name: str) -> tuple[str, str]:
-    return _JSON_KINDS.get(name, (name, name))
+def _kind(name: str) -> Message | str:
+    return Message(f"core.json-kinds.{name}") if name in _JSON_KINDS else name
 
 
-def _described(message: str) -> tuple[str, str, str]:
-    """A stable code and Vietnamese and English wording for one msgspec decoding message."""
+def _described(path: str, message: str) -> FieldProblem:
+    """A field problem with a stable code for one msgspec decoding message."""
     if match := _WRONG_TYPE.match(message):
-        want_vi, want_en = _kind(match["want"])
-        return "wrong_type", f"Phải là {want_vi}", f"Must be {want_en}, not {match['got']}"
+        return FieldProblem(path, "wrong_type", want=_kind(match["want"]))
     if match := _LENGTH.match(message):
-        code, vi, en = _COMPARISONS[match["op"]]
-        vi_unit, en_unit = ("ký tự", "character") if match["kind"] == "str" else ("phần tử", "item")
-        en_unit += "" if match["n"] == "1" else "s"
-        code = "too_long" if code == "above_max" else "too_short"
-        return code, f"Độ dài {vi} {match['n']} {vi_unit}", f"Must be {en} {match['n']} {en_unit}"
+        code, comparison = _COMPARISONS[match["op"]]
+        unit = "characters" if match["kind"] == "str" else "items"
+        return FieldProblem(
+            path,
+            "too_long" if code == "above_max" else "too_short",
+            "core.fields.length",
+            comparison=Message(f"core.comparisons.{comparison}"),
+            n=match["n"],
+            unit=Message(f"core.units.{unit}"),
+        )
     if match := _BOUND.match(message):
-        code, vi, en = _COMPARISONS[match["op"]]
-        return code, f"Giá trị {vi} {match['n']}", f"Must be {en} {match['n']}"
+        code, comparison = _COMPARISONS[match["op"]]
+        return FieldProblem(
+            path,
+            code,
+            "core.fields.bound",
+            comparison=Message(f"core.comparisons.{comparison}"),
+            n=match["n"],
+        )
     if message.startswith("Expected `str` matching regex"):
-        return "pattern_mismatch", "Không đúng định dạng", "Not in the expected format"
+        return FieldProblem(path, "pattern_mismatch")
     if match := _ENUM.match(message):
-        return (
-            "not_an_option",
-            f"Giá trị {match['value']} không nằm trong các giá trị cho phép",
-            f"{match['value']} is not one of the allowed values",
-        )
+        return FieldProblem(path, "not_an_option", value=match["value"])
     if message.startswith("Invalid RFC3339 encoded date"):
-        return (
-            "invalid_date",
-            "Ngày không hợp lệ (dạng YYYY-MM-DD)",
-            "Not a valid date (YYYY-MM-DD)",
-        )
+        return FieldProblem(path, "invalid_date")
     if message.startswith("Invalid UUID"):
-        return "invalid_uuid", "Mã định danh (UUID) không hợp lệ", "Not a valid UUID"
-    return "invalid", "Giá trị không hợp lệ", message or "Invalid value"
+        return FieldProblem(path, "invalid_uuid")
+    return FieldProblem(path, "invalid")
 
 
 def _field_problems(exc: ValidationException) -> list[FieldProblem]:
     """Turn Litestar/msgspec decoding messages into field paths (``address.street``,
-    ``items.0.name``) with a code and wording in both languages."""
+    ``items.0.name``) with a stable code."""
     problems: list[FieldProblem] = []
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
@@ -263,46 +369,49 @@ def _field_problems(exc: ValidationException) -> list[FieldProblem]:
         path = "" if in_body and key == _BODY_KEY else _LIST_INDEX.sub(r".\1", key)
         if in_body and key == _BODY_KEY and message == repr(_BODY_KEY):
             # Litestar's KeyError text when there is no body at all.
-            problems.append(
-                FieldProblem(
-                    "body",
-                    "required",
-                    "Thiếu nội dung yêu cầu (một đối tượng JSON)",
-                    "The request body (a JSON object) is missing",
-                )
-            )
+            problems.append(FieldProblem("body", "required", "core.fields.body-required"))
             continue
         if missing := _MSGSPEC_MISSING.search(message):
             field = missing.group("field")
-            problems.append(
-                FieldProblem(
-                    f"{path}.{field}" if path else field,
-                    "required",
-                    "Trường này là bắt buộc",
-                    "This field is required",
-                )
-            )
+            problems.append(FieldProblem(f"{path}.{field}" if path else field, "required"))
             continue
-        code, vi, en = _described(message)
-        problems.append(FieldProblem(path or "body", code, vi, en))
+        if unknown := _UNKNOWN_FIELD.match(message):
+            field = unknown.group("field")
+            problems.append(FieldProblem(f"{path}.{field}" if path else field, "unknown_field"))
+            continue
+        problems.append(_described(path or "body", message))
     if not problems:
-        problems.append(
-            FieldProblem("body", "invalid", "Nội dung yêu cầu không hợp lệ", exc.detail)
-        )
+        problems.append(FieldProblem("body", "invalid", "core.fields.body-invalid"))
     return problems
 
 
-_HTTP_PROBLEMS: dict[int, tuple[str, str, str]] = {
-    400: ("bad-request", "Yêu cầu không hợp lệ", "Bad request"),
-    401: ("unauthenticated", "Cần đăng nhập", "Authentication required"),
-    403: ("forbidden", "Không có quyền thực hiện", "Forbidden"),
-    404: ("not-found", "Không tìm thấy", "Not found"),
-    405: ("method-not-allowed", "Phương thức không được hỗ trợ", "Method not allowed"),
-    413: ("payload-too-large", "Dữ liệu gửi lên quá lớn", "Payload too large"),
-    415: ("unsupported-media-type", "Định dạng không được hỗ trợ", "Unsupported media type"),
-    429: ("rate-limited", "Quá nhiều yêu cầu", "Too many requests"),
-    503: ("service-unavailable", "Dịch vụ tạm thời không khả dụng", "Service unavailable"),
+# Litestar's own HTTP errors: the problem each status becomes.
+_HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "core.problems.bad-request"),
+    401: ("unauthenticated", "core.problems.unauthenticated"),
+    403: ("forbidden", "core.problems.forbidden"),
+    404: ("not-found", "core.problems.not-found"),
+    405: ("method-not-allowed", "core.problems.method-not-allowed"),
+    413: ("payload-too-large", "core.problems.payload-too-large"),
+    415: ("unsupported-media-type", "core.problems.unsupported-media-type"),
+    429: ("rate-limited", "core.problems.rate-limited-generic"),
+    503: ("service-unavailable", "core.problems.service-unavailable"),
 }
+
+
+class _HttpProblem(Problem):
+    """One of Litestar's own HTTP errors, as a problem of the matching type."""
+
+    def __init__(self, exc: HTTPException) -> None:
+        slug, entry = _HTTP_PROBLEMS.get(
+            exc.status_code, ("http-error", "core.problems.http-error")
+        )
+        if exc.status_code == 400 and isinstance(exc.__cause__, SerializationException):
+            # The body could not be decoded; also what a form or multipart body gets.
+            entry = "core.problems.body-not-json"
+        super().__init__(headers=dict(exc.headers or {}), entry=entry)
+        self.status = exc.status_code  # type: ignore[misc]
+        self.slug = slug  # type: ignore[misc]
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[Any]:
@@ -314,68 +423,23 @@ def handle_validation(request: Request[Any, Any, Any], exc: ValidationException)
 
 
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    slug, title_vi, title_en = _HTTP_PROBLEMS.get(
-        exc.status_code, ("http-error", "Lỗi yêu cầu", "Request error")
-    )
-    headers = dict(exc.headers or {})
-    detail_vi = title_vi
-    if isinstance(exc, MethodNotAllowedException | NotFoundException):
-        detail_en = title_en  # Litestar's own wording may name internals; keep it generic
-    else:
-        detail_en = exc.detail if exc.detail and exc.detail != title_en else title_en
-    if exc.status_code == 400 and isinstance(exc.__cause__, SerializationException):
-        # The body could not be decoded; also what a form or multipart body gets.
-        detail_vi = "Nội dung yêu cầu phải là JSON hợp lệ (Content-Type: application/json)."
-        detail_en = f"The request body must be valid JSON ({exc.detail})."
-    problem = Problem(
-        exc.status_code, slug, title_vi, title_en, detail_vi, detail_en, headers=headers
-    )
-    return problem_response(request, problem)
+    return problem_response(request, _HttpProblem(exc))
 
 
 def handle_unstorable_text(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """PostgreSQL text cannot hold NUL characters: a client error, not a crash. The checks of
     each field should catch them first; this keeps any that slip through a 422."""
-    return problem_response(
-        request,
-        validation_failed(
-            [
-                FieldProblem(
-                    "body",
-                    "invalid_character",
-                    "Dữ liệu chứa ký tự không được phép (ký tự NUL)",
-                    "The request contains a character that is not allowed (NUL)",
-                )
-            ]
-        ),
-    )
+    return problem_response(request, validation_failed([FieldProblem("body", "invalid_character")]))
 
 
 def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.error("a backing service is unavailable", extra={"error": repr(exc)})
-    problem = Problem(
-        503,
-        "service-unavailable",
-        "Dịch vụ tạm thời không khả dụng",
-        "Service temporarily unavailable",
-        "Hệ thống đang tạm gián đoạn. Vui lòng thử lại sau ít phút; dữ liệu của bạn không bị mất.",
-        "The service is briefly unavailable. Please try again in a few minutes; nothing was lost.",
-        headers={"Retry-After": "30"},
-    )
-    return problem_response(request, problem)
+    return problem_response(request, ServiceUnavailable())
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error", exc_info=exc)
-    problem = Problem(
-        500,
-        "internal-error",
-        "Lỗi hệ thống",
-        "Internal error",
-        "Đã có lỗi xảy ra. Vui lòng thử lại sau; dữ liệu của bạn không bị thay đổi.",
-        "Something went wrong. Please try again later; nothing was changed.",
-    )
-    return problem_response(request, problem)
+    return problem_response(request, InternalError())
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
@@ -399,17 +463,3 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ServerError: handle_unavailable,
     Exception: handle_unexpected,
 }
-
-__all__ = [
-    "EXCEPTION_HANDLERS",
-    "PROBLEM_JSON",
-    "FieldProblem",
-    "Problem",
-    "ProblemDetails",
-    "conflict",
-    "not_found",
-    "problem_response",
-    "problem_responses",
-    "too_many_requests",
-    "validation_failed",
-]

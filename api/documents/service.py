@@ -22,7 +22,15 @@ from api.applications.access import ApplicationRef, application_in_scope
 from api.applications.journal import write_audit
 from api.core.actors import Actor, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.problems import FieldProblem, Problem, conflict, not_found, validation_failed
+from api.core.problems import (
+    FieldProblem,
+    LegacyField,
+    LegacyProblem,
+    Problem,
+    conflict,
+    not_found,
+    validation_failed,
+)
 from api.core.storage import ObjectStorage
 from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
 from api.documents.repository import DocumentRepository, DocumentRow
@@ -112,7 +120,7 @@ def _upload_problem(
     **extra: str,
 ) -> Problem:
     """A problem with one upload; ``document_id`` tells the phone which one."""
-    return Problem(
+    return LegacyProblem(
         status,
         slug,
         title_vi,
@@ -162,7 +170,7 @@ def upload_missing(document_id: uuid.UUID) -> Problem:
 
 
 def documents_locked(status: str) -> Problem:
-    return Problem(
+    return LegacyProblem(
         409,
         "documents-locked",
         "Không thể thêm giấy tờ ở trạng thái hiện tại",
@@ -276,7 +284,7 @@ class DocumentService:
             codes = await self._documents.requirement_codes(application.procedure_code)
             if body.requirement not in codes:
                 errors.append(
-                    FieldProblem(
+                    LegacyField(
                         "requirement",
                         "unknown_requirement",
                         "Thủ tục này không yêu cầu loại giấy tờ này",
@@ -286,7 +294,7 @@ class DocumentService:
         if body.size > self._settings.max_document_bytes:
             limit_mb = self._settings.max_document_bytes / (1024 * 1024)
             errors.append(
-                FieldProblem(
+                LegacyField(
                     "size",
                     "too_large",
                     f"Tệp không được lớn hơn {limit_mb:g} MB",

@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from api.core.problems import not_found, problem_responses
+from api.core.problems import NotFound, problem_responses
 from api.geo.directory import ATTRIBUTION, AdminUnits
 from api.geo.schemas import CommuneList, ProvinceList
 
@@ -31,5 +31,5 @@ class AdminUnitsController(Controller):
         units: AdminUnits = state.admin_units
         province = units.province(code)
         if province is None:
-            raise not_found("Không tìm thấy tỉnh/thành phố", "Province not found")
+            raise NotFound(entry="geo.problems.province-not-found")
         return CommuneList(province=province, items=units.communes_of(code))

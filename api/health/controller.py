@@ -16,7 +16,7 @@ from litestar import Request, Response, get
 from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 
-from api.core.problems import PROBLEM_JSON, Problem, problem_response
+from api.core.problems import PROBLEM_JSON, Problem, ServiceUnavailable, problem_response
 
 logger = logging.getLogger(__name__)
 Component = Literal["database", "redis", "storage"]
@@ -74,16 +74,11 @@ async def _status(name: Component, state: State) -> ComponentStatus:
 
 
 def _unhealthy(components: dict[Component, ComponentStatus], failing: list[Component]) -> Problem:
-    names = ", ".join(failing)
-    return Problem(
-        503,
-        "service-unavailable",
-        "Dịch vụ tạm thời không khả dụng",
-        "Service unavailable",
-        f"Thành phần không hoạt động: {names}.",
-        f"Not working: {names}.",
-        headers={"Retry-After": "30"},
-        extra={"components": components, "failing": failing},
+    return ServiceUnavailable(
+        entry="core.problems.components-unavailable",
+        params={"names": ", ".join(failing)},
+        components=components,
+        failing=failing,
     )
 
 

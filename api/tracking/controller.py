@@ -15,7 +15,7 @@ from litestar import Controller, Request, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
 
-from api.core.problems import not_found, problem_responses
+from api.core.problems import NotFound, problem_responses
 from api.core.ratelimit import client_address
 from api.settings import Settings
 from api.tracking.schemas import PublicStatsRead, TrackingRead
@@ -88,10 +88,7 @@ class TrackingController(Controller):
                 limit=TRACK_MISS_LIMIT,
                 window_seconds=TRACK_MISS_WINDOW_SECONDS,
             )
-            raise not_found(
-                "Không tìm thấy hồ sơ với mã biên nhận này",
-                "No application has this receipt code",
-            )
+            raise NotFound(entry="tracking.problems.receipt-not-found")
         return tracked
 
 

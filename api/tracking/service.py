@@ -13,7 +13,7 @@ import msgspec
 from redis.exceptions import RedisError
 
 from api.applications.calendar import WorkingCalendar, vn_today
-from api.core.problems import FieldProblem, validation_failed
+from api.core.problems import LegacyField, validation_failed
 from api.tracking.labels import status_label
 from api.tracking.masking import mask_name
 from api.tracking.repository import StatsRepository, TrackingRepository
@@ -169,7 +169,7 @@ def stats_period(period_from: date | None, period_to: date | None, today: date) 
 
 
 def _invalid(path: str, code: str, vi: str, en: str) -> Exception:
-    return validation_failed([FieldProblem(path, code, vi, en)])
+    return validation_failed([LegacyField(path, code, vi, en)])
 
 
 class StatsService:
