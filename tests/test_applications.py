@@ -16,9 +16,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from api.applications.calendar import vn_today
 from api.applications.calendar_store import load_working_calendar
 from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
+from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen

@@ -13,8 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
-from api.applications.calendar import vn_today
 from api.applications.state_machine import MOVES, STATUSES, Action
+from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, staff

@@ -12,8 +12,8 @@ import asyncpg
 import httpx
 import pytest
 
-from api.applications.calendar import vn_today
 from api.applications.calendar_store import load_working_calendar
+from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, random_cccd, staff

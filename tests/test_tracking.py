@@ -12,9 +12,10 @@ from typing import Any
 import asyncpg
 import httpx
 
-from api.applications.calendar import VN_TZ, WorkingCalendar, vn_today
+from api.applications.calendar import WorkingCalendar
+from api.core.clock import VN_TZ, vn_today
+from api.core.masking import mask_name
 from api.settings import Settings
-from api.tracking.masking import mask_name
 from tests.conftest import problem
 
 BAT_XAT = "02683"  # Xã Bát Xát, Lào Cai

@@ -44,8 +44,8 @@ from api.accounts.schemas import (
     UnitRead,
     UnitRef,
 )
-from api.applications.calendar import vn_today
 from api.core.actors import Actor
+from api.core.clock import vn_today
 from api.core.jobs import enqueue_once
 from api.core.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from api.core.problems import (

@@ -13,27 +13,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-__all__ = ["VN_TZ", "WorkingCalendar", "vn_today"]
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+__all__ = ["WorkingCalendar"]
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
-
-
-def vn_today(now: datetime | None = None) -> date:
-    """The calendar date in Vietnam (UTC+7) at ``now`` (default: the current time).
-
-    ``now`` must be timezone-aware: a naive datetime is ambiguous and is refused.
-    """
-    if now is None:
-        return datetime.now(VN_TZ).date()
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("vn_today() needs a timezone-aware datetime")
-    return now.astimezone(VN_TZ).date()
 
 
 def _weekdays_through(day: date) -> int:

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import asyncpg
 
-from api.applications.calendar import VN_TZ
+from api.core.clock import VN_TZ
 from api.core.problems import Problem
 
 MAX_NUMBER_PER_DAY = 9999  # four digits; receipt_counters enforces it too

@@ -26,7 +26,7 @@ from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
 from api.accounts.repository import CitizenRepository
 from api.accounts.service import PROFILE_FIELDS, missing_profile_fields
 from api.applications.access import application_in_scope
-from api.applications.calendar import WorkingCalendar, vn_today
+from api.applications.calendar import WorkingCalendar
 from api.applications.journal import write_audit, write_event
 from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
 from api.applications.repository import ApplicationRepository
@@ -62,6 +62,8 @@ from api.applications.state_machine import (
 )
 from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit, forbidden
+from api.core.clock import vn_today
+from api.core.masking import mask_name
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import (
     FieldProblem,
@@ -72,7 +74,6 @@ from api.core.problems import (
     validation_failed,
 )
 from api.geo.directory import AdminUnits
-from api.tracking.masking import mask_name
 
 logger = logging.getLogger("api.applications")
 

@@ -16,12 +16,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Annotated, Any, Literal, Protocol
 
 import msgspec
 
 from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
+from api.core.clock import vn_today
 
 FieldType = Literal[
     "text",
@@ -59,7 +60,6 @@ ErrorCode = Literal[
 
 DEFAULT_MAX_LENGTH: dict[str, int] = {"text": 200, "long_text": 4000}
 
-_VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 # Long text may span lines; no text may hold other control characters (NUL cannot be stored).
 _LINE_BREAKS_AND_TABS = "\n\r\t"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -219,11 +219,6 @@ def parse_field_definitions(raw: Sequence[Mapping[str, Any]]) -> list[FieldDefin
             raise msgspec.ValidationError(f"Duplicate field name {field.name!r} - at `$[{index}]`")
         seen.add(field.name)
     return fields
-
-
-def vn_today() -> date:
-    """Today's date in Vietnam (UTC+7), the day 'not in the future' is measured against."""
-    return datetime.now(_VN_TZ).date()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ import asyncpg
 import msgspec
 from redis.exceptions import RedisError
 
-from api.applications.calendar import WorkingCalendar, vn_today
+from api.applications.calendar import WorkingCalendar
+from api.core.clock import vn_today
+from api.core.masking import mask_name
 from api.core.problems import LegacyField, validation_failed
 from api.tracking.labels import status_label
-from api.tracking.masking import mask_name
 from api.tracking.repository import StatsRepository, TrackingRepository
 from api.tracking.schemas import (
     NamedRef,

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.applications.calendar import VN_TZ, WorkingCalendar, vn_today
+from api.applications.calendar import WorkingCalendar
+from api.core.clock import VN_TZ, vn_today
 
 SQL = Path(__file__).resolve().parents[2] / "migrations" / "0006_holidays.sql"
 _ROW = re.compile(r"^\('(\d{4}-\d{2}-\d{2})',", re.MULTILINE)

@@ -1,5 +1,5 @@
-"""The applicant's name as shown where personal data must not appear: public tracking and
-the officer queue."""
+"""Personal data as shown where it must not appear in full: the applicant's name in public
+tracking and the officer queue."""
 
 from __future__ import annotations
 
