@@ -18,6 +18,7 @@ from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.core.actors import provide_actor
+from api.core.caching import PERSONAL
 from api.core.db import create_pool, pool_connection
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log_level)
     api_routes = Router(
         path="/",
+        cache_control=PERSONAL,
         route_handlers=[
             AdminUnitsController,
             *CATALOGUE_ROUTES,

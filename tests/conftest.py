@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
 
+from api.__main__ import server_options
 from api.app import create_asgi_app
 from api.core.db import connect
 from api.settings import Settings
@@ -95,10 +96,9 @@ class ServedApp:
             create_asgi_app(settings),
             host="127.0.0.1",
             port=self.port,
-            log_config=None,
             lifespan="on",
-            proxy_headers=True,
             forwarded_allow_ips="127.0.0.1",
+            **server_options(),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -16,6 +16,7 @@ from api.catalogue.schemas import (
     ProcedureSummary,
     ServiceLevel,
 )
+from api.core.caching import PUBLIC_REFERENCE
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import NotFound, problem_responses
 
@@ -27,6 +28,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 class ProcedureController(Controller):
     path = "/api/v1/procedures"
     tags = ["Catalogue"]
+    cache_control = PUBLIC_REFERENCE
 
     @get(
         "/",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import msgspec
@@ -23,9 +24,26 @@ def decode_cursor(cursor: str | None, shape: type[T]) -> T | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.convert(msgspec.msgpack.decode(raw), shape)
+        position = msgspec.convert(msgspec.msgpack.decode(raw), shape)
     except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
         raise invalid_cursor() from None
+    if isinstance(position, tuple) and not all(map(_storable, position)):
+        raise invalid_cursor()
+    return position
+
+
+def _storable(value: Any) -> bool:
+    """Whether PostgreSQL can take a decoded cursor value: a time must have a zone and stay
+    within the years both sides represent once moved to UTC (9999-12-31 at -23:59 does not)."""
+    if not isinstance(value, datetime):
+        return True
+    if value.tzinfo is None:
+        return False
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def invalid_cursor() -> Problem:

@@ -437,6 +437,15 @@ def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Respo
     return problem_response(request, ServiceUnavailable())
 
 
+def handle_recursion(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """msgspec gives up on JSON nested thousands of levels deep: the client's fault, answered
+    with a 400 and one log line (a traceback per hostile request would flood the logs)."""
+    if "deserializing" not in str(exc):
+        return handle_unexpected(request, exc)
+    logger.warning("request body nested too deeply", extra={"path": request.url.path})
+    return problem_response(request, BadRequest(entry="core.problems.body-too-deep"))
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(request, InternalError())
@@ -461,5 +470,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     # Object storage out of reach (urllib3 gave up) or answering with a server error.
     urllib3.exceptions.HTTPError: handle_unavailable,
     ServerError: handle_unavailable,
+    RecursionError: handle_recursion,
     Exception: handle_unexpected,
 }

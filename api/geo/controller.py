@@ -6,6 +6,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from api.core.caching import PUBLIC_REFERENCE
 from api.core.problems import NotFound, problem_responses
 from api.geo.directory import ATTRIBUTION, AdminUnits
 from api.geo.schemas import CommuneList, ProvinceList
@@ -16,6 +17,7 @@ ProvinceCode = Annotated[str, Parameter(pattern=r"^[0-9]{2}$", description="GSO 
 class AdminUnitsController(Controller):
     path = "/api/v1/provinces"
     tags = ["Administrative units"]
+    cache_control = PUBLIC_REFERENCE
 
     @get("/", summary="Provinces and centrally-run cities (34, from 1 July 2025)")
     async def list_provinces(self, state: State) -> ProvinceList:

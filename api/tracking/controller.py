@@ -15,6 +15,7 @@ from litestar import Controller, Request, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
 
+from api.core.caching import PUBLIC_PROGRESS
 from api.core.problems import NotFound, problem_responses
 from api.core.ratelimit import client_address
 from api.settings import Settings
@@ -44,6 +45,7 @@ async def _count_request(request: Request[Any, Any, State], bucket: str) -> None
 class TrackingController(Controller):
     path = "/api/v1/track"
     tags = ["Public tracking"]
+    cache_control = PUBLIC_PROGRESS
 
     @get(
         "/{receipt_code:str}",
@@ -95,6 +97,7 @@ class TrackingController(Controller):
 class PublicStatsController(Controller):
     path = "/api/v1/stats"
     tags = ["Public statistics"]
+    cache_control = PUBLIC_PROGRESS
 
     @get(
         "/public",

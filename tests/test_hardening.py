@@ -1,0 +1,87 @@
+"""Regressions for the holes an outside probe found (hostile input), one test per hole."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from datetime import datetime, timedelta, timezone
+
+import asyncpg
+import httpx
+import pytest
+
+from api.core.pagination import encode_cursor
+from api.settings import Settings
+from tests import support
+from tests.conftest import ServedApp, problem
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"phone": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/auth/otp", "/api/v1/auth/otp/verify", "/api/v1/auth/login", "/api/v1/auth/refresh"],
+)
+async def test_deeply_nested_json_is_a_400_problem_without_a_traceback(
+    client: httpx.AsyncClient, path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = await client.post(path, content=_nested(2000), headers=JSON)
+    problem(response, 400, "bad-request")
+    assert "RecursionError" not in response.text
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+async def test_deeply_nested_json_in_an_application_edit_is_a_400_problem(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await support.citizen(db, settings)
+    response = await client.patch(
+        "/api/v1/applications/6f1c1f1e-1111-4111-8111-111111111111",
+        content=b'{"form": ' + b"[" * 3000 + b"]" * 3000 + b"}",
+        headers={**headers, **JSON},
+    )
+    problem(response, 400, "bad-request")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=23, minutes=59))),
+    ],
+)
+async def test_a_cursor_outside_what_postgresql_stores_is_a_422_problem(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, moment: datetime
+) -> None:
+    _, headers = await support.citizen(db, settings)
+    cursor = encode_cursor(moment.isoformat(), "6f1c1f1e-1111-4111-8111-111111111111")
+    response = await client.get("/api/v1/applications", params={"cursor": cursor}, headers=headers)
+    body = problem(response, 422, "validation-failed")
+    assert body["errors"][0]["code"] == "invalid_cursor"
+
+
+async def test_personal_responses_are_not_stored_by_caches(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await support.citizen(db, settings)
+    for path in ("/api/v1/me", "/api/v1/me/profile", "/api/v1/applications"):
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers.get("cache-control") == "no-store", path
+
+
+def test_the_server_refuses_a_huge_request_header(served_app: ServedApp) -> None:
+    """uvicorn itself must stop reading a header block past the cap (16 KB) instead of
+    buffering megabytes (h11 checks the cap whenever the head is still incomplete)."""
+    head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (1024 * 1024)
+    with socket.create_connection(("127.0.0.1", served_app.port), timeout=10) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(head + b"\r\n\r\n")  # the server may hang up before reading it all
+        reply = sock.recv(200)
+    assert reply.startswith(b"HTTP/1.1 4"), reply
