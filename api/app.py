@@ -43,6 +43,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
         redis = job_pool(settings.redis_url)
+        rate_limiter = RateLimiter(settings.redis_url)
         storage = ObjectStorage(settings)
         try:
             async with pool.acquire() as conn:
@@ -54,10 +55,11 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 logger.warning("object storage not ready", extra={"error": repr(exc)})
             app.state.db_pool = pool
             app.state.redis = redis
-            app.state.rate_limiter = RateLimiter(redis)
+            app.state.rate_limiter = rate_limiter
             app.state.storage = storage
             yield
         finally:
+            await rate_limiter.close()
             await redis.aclose()
             await pool.close()
 
