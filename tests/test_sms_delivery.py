@@ -26,7 +26,7 @@ from api.clients.sms import HttpSmsGateway
 from api.core.jobs import enqueue_once, job_pool, redis_settings
 from api.settings import Settings
 from tests.support import random_phone
-from workers.worker import WorkerSettings
+from workers.main import WorkerSettings
 
 OTP = "/api/v1/auth/otp"
 GATEWAY_TOKEN = "loopback-gateway-token-" + uuid.uuid4().hex
