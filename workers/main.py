@@ -63,8 +63,10 @@ class WorkerSettings:
     max_tries = 5
     # The health-check key (``--check``) is rewritten this often and outlives it by a second.
     health_check_interval = 60
-    # Results of other jobs are kept briefly so a job id cannot be re-enqueued right after it ran.
-    keep_result = 3600
+    # No job results in Redis: arq would copy each job's arguments (for SMS: a phone number and
+    # a code) into them, also for a job that ran out of tries. A concern that needs its results
+    # asks with ``arq.worker.func(..., keep_result=seconds)``; ``send_sms`` says 0 itself too.
+    keep_result = 0
 
 
 def worker_redis_settings(settings: Settings) -> RedisSettings:
