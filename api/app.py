@@ -25,7 +25,7 @@ from api.core.logging import configure_logging, request_id_middleware
 from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
-from api.core.tokens import TokenSigner
+from api.core.tokens import TokenSigner, otp_hash_key
 from api.documents.routes import ROUTES as DOCUMENT_ROUTES
 from api.geo.controller import AdminUnitsController
 from api.geo.directory import AdminUnits
@@ -44,6 +44,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
         redis = job_pool(settings.redis_url)
+        rate_limiter = RateLimiter(settings.redis_url)
         storage = ObjectStorage(settings)
         try:
             async with pool.acquire() as conn:
@@ -55,10 +56,11 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 logger.warning("object storage not ready", extra={"error": repr(exc)})
             app.state.db_pool = pool
             app.state.redis = redis
-            app.state.rate_limiter = RateLimiter(redis)
+            app.state.rate_limiter = rate_limiter
             app.state.storage = storage
             yield
         finally:
+            await rate_limiter.close()
             await redis.aclose()
             await pool.close()
 
@@ -89,7 +91,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, api_routes],
         lifespan=[_lifespan(settings)],
         state=State(
-            {"settings": settings, "token_signer": TokenSigner(settings.secret_key)},
+            {
+                "settings": settings,
+                # Keys are derived once here, each for one purpose.
+                "token_signer": TokenSigner(
+                    settings.secret_key, settings.access_token_previous_keys
+                ),
+                "otp_hash_key": otp_hash_key(settings.secret_key),
+            },
         ),
         dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},
         exception_handlers=EXCEPTION_HANDLERS,
@@ -103,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             components=Components(
                 security_schemes={
-                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
                 }
             ),
         ),

@@ -31,6 +31,8 @@ class Settings:
     s3_bucket: str = "motcua-documents"
     s3_region: str = "us-east-1"
     secret_key: str = _DEV_SECRET
+    # Earlier SECRET_KEY values whose access tokens are still accepted (rotation).
+    access_token_previous_keys: tuple[str, ...] = ()
     sms_gateway_url: str = ""
     sms_gateway_token: str = ""
     access_token_ttl_seconds: int = 900
@@ -78,6 +80,11 @@ def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 1) -> i
     return value
 
 
+def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list; blanks around and between items are dropped."""
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build settings from the environment; refuse unsafe production configuration."""
     env = dict(os.environ if env is None else env)
@@ -97,6 +104,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         s3_bucket=env.get("S3_BUCKET") or defaults.s3_bucket,
         s3_region=env.get("S3_REGION") or defaults.s3_region,
         secret_key=env.get("SECRET_KEY") or defaults.secret_key,
+        access_token_previous_keys=_list(env, "ACCESS_TOKEN_PREVIOUS_KEYS"),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         sms_gateway_token=env.get("SMS_GATEWAY_TOKEN", ""),
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
@@ -133,3 +141,8 @@ def _check_production(env: dict[str, str], settings: Settings) -> None:
         )
     if len(settings.secret_key) < 32 or settings.secret_key == _DEV_SECRET:
         raise SettingsError("SECRET_KEY must be a random string of at least 32 characters")
+    if any(len(key) < 32 or key == _DEV_SECRET for key in settings.access_token_previous_keys):
+        raise SettingsError(
+            "every ACCESS_TOKEN_PREVIOUS_KEYS entry must be a random string of at least "
+            "32 characters (an earlier SECRET_KEY)"
+        )

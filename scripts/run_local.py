@@ -66,7 +66,7 @@ def main() -> None:
     python = sys.executable
     children = [
         subprocess.Popen(
-            [python, "-m", "arq", "workers.worker.WorkerSettings"],
+            [python, "-m", "workers"],
             cwd=ROOT,
             env=env,
             start_new_session=True,

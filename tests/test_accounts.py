@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from api.core.jobs import job_pool
 from api.core.passwords import hash_password
-from api.core.tokens import keyed_hash
+from api.core.tokens import keyed_hash, otp_hash_key
 from api.settings import Settings
 from tests.conftest import free_port, problem
 from tests.support import citizen, random_cccd, random_phone, staff
@@ -71,7 +71,8 @@ async def test_sign_in_with_an_sms_code(
         "SELECT id, code_hash, expires_at - created_at AS ttl FROM otp_challenges WHERE phone = $1",
         phone,
     )
-    assert challenge["code_hash"] == keyed_hash(settings.secret_key, f"{phone}:{code}")
+    expected_hash = keyed_hash(otp_hash_key(settings.secret_key), f"{phone}:{code}")
+    assert challenge["code_hash"] == expected_hash
     assert challenge["ttl"].total_seconds() == 300
     redis = job_pool(settings.redis_url)
     try:

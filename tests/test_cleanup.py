@@ -12,7 +12,8 @@ from api.documents.cleanup import purge_abandoned_uploads
 from api.documents.service import upload_key
 from api.settings import Settings
 from tests.support import citizen, draft_application, pending_document
-from workers.worker import WorkerSettings, purge_uploads
+from workers.housekeeping import purge_uploads
+from workers.main import WorkerSettings
 
 
 async def _pending_document(

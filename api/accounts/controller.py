@@ -36,7 +36,7 @@ _BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _auth(db: asyncpg.Connection, state: State) -> AuthService:
-    return AuthService(db, state.settings, state.token_signer)
+    return AuthService(db, state.settings, state.token_signer, state.otp_hash_key)
 
 
 class AuthController(Controller):

@@ -274,10 +274,17 @@ def staff_account(staff: asyncpg.Record) -> StaffAccount:
 
 
 class AuthService:
-    def __init__(self, conn: asyncpg.Connection, settings: Settings, signer: TokenSigner) -> None:
+    def __init__(
+        self,
+        conn: asyncpg.Connection,
+        settings: Settings,
+        signer: TokenSigner,
+        otp_hash_key: bytes,
+    ) -> None:
         self._conn = conn
         self._settings = settings
         self._signer = signer
+        self._otp_hash_key = otp_hash_key
         self._sessions = SessionRepository(conn)
 
     async def request_code(self, phone: str, ip: str, redis: ArqRedis) -> OtpIssued:
@@ -294,7 +301,7 @@ class AuthService:
             await otp.void_open_codes(phone)
             challenge_id = await otp.create(
                 phone,
-                keyed_hash(settings.secret_key, f"{phone}:{code}"),
+                keyed_hash(self._otp_hash_key, f"{phone}:{code}"),
                 ip,
                 settings.otp_ttl_seconds,
             )
@@ -345,7 +352,7 @@ class AuthService:
             return otp_locked()
         if challenge["expired"]:
             return otp_expired()
-        expected = keyed_hash(self._settings.secret_key, f"{phone}:{code}")
+        expected = keyed_hash(self._otp_hash_key, f"{phone}:{code}")
         if not hmac.compare_digest(challenge["code_hash"], expected):
             max_attempts = self._settings.otp_max_attempts
             attempts = await otp.record_wrong_code(challenge["id"], max_attempts)

@@ -1,4 +1,11 @@
-"""Structured JSON logs; every line written while serving a request carries its request id."""
+"""Structured JSON logs; every line written while serving a request carries its request id.
+
+Phone numbers and 12-digit citizen ID (CCCD) numbers never reach a log line whole: the JSON
+formatter masks them in the message, in every extra field and in tracebacks
+(``0912345678`` → ``091****678``, ``+84912345678`` → ``+8491****678``,
+``001090123345`` → ``001******345``). The arq worker's job-start lines lose their arguments
+(an SMS job's arguments are a phone number and a text with the code).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,42 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+# Digits not glued to other digits: a 12-digit CCCD, or a Vietnamese mobile (0 or +84/84, then
+# 9 digits). CCCDs are masked first; what is masked has asterisks, so nothing matches twice.
+_CCCD = re.compile(r"(?<!\d)(\d{3})\d{6}(\d{3})(?!\d)")
+_PHONE = re.compile(r"(?<![\d+])(\+84|84|0)(\d{2})\d{4}(\d{3})(?!\d)")
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with phone and CCCD numbers masked (first and last digits kept)."""
+    text = _CCCD.sub(r"\1******\2", text)
+    return _PHONE.sub(r"\1\2****\3", text)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(item) for item in value]
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return mask_personal_data(str(value))
+
+
+class HideJobArguments(logging.Filter):
+    """arq logs ``<elapsed>s → <job>(<arguments>)`` when a job starts; keep the job, drop the
+    arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        job_start = isinstance(record.msg, str) and "→" in record.msg
+        if job_start and isinstance(args, tuple) and len(args) >= 3:
+            record.args = (*args[:2], "…", *args[3:])
+        return True
+
+
 _STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
     "asctime",
@@ -31,16 +74,16 @@ class JsonFormatter(logging.Formatter):
             "ts": round(record.created, 3),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": mask_personal_data(record.getMessage()),
         }
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = _masked(value)
         if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+            entry["exc"] = mask_personal_data(self.formatException(record.exc_info))
         return msgspec.json.encode(entry, enc_hook=str).decode()
 
 
@@ -52,6 +95,9 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    arq_worker = logging.getLogger("arq.worker")
+    if not any(isinstance(f, HideJobArguments) for f in arq_worker.filters):
+        arq_worker.addFilter(HideJobArguments())
 
 
 access_logger = logging.getLogger("api.access")

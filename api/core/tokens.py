@@ -1,23 +1,36 @@
-"""Signed access tokens and opaque refresh tokens.
+"""Signed access tokens, opaque refresh tokens and the keys behind them.
 
-Access token: ``<base64url(JSON claims)>.<base64url(HMAC-SHA256)>``, short-lived and checked
-without a database read; the session it names is still checked so a revoked session stops
-working at once. Refresh tokens are random, stored only as SHA-256 hashes.
+Access token: a standard JWT (RFC 7519) signed with HS256, short-lived and checked without a
+database read; the session it names (``sid``) is still checked so a revoked session stops
+working at once. Claims: ``iss``, ``aud``, ``sub`` (citizen or staff id), ``knd`` (which of
+the two), ``sid``, ``iat``, ``exp``. The header's ``kid`` names the key: tokens are signed
+with the key derived from ``SECRET_KEY`` and still accepted when signed with a key derived
+from one of ``ACCESS_TOKEN_PREVIOUS_KEYS``, so a secret can be rotated without signing
+everyone out. Refresh tokens are random, stored only as SHA-256 hashes.
+
+Every key is derived from a secret with its own label (``derive_key``), once at start-up: the
+access-token key and the OTP-hash key never coincide, nor with the secret itself.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
 import time
 import uuid
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
+import jwt
 import msgspec
 
 SubjectKind = Literal["citizen", "staff"]
+
+ISSUER = "motcua"
+AUDIENCE = "motcua-api"
+ALGORITHM = "HS256"
+_REQUIRED_CLAIMS = ["iss", "aud", "sub", "sid", "knd", "iat", "exp"]
 
 
 class AccessClaims(msgspec.Struct, frozen=True):
@@ -25,48 +38,82 @@ class AccessClaims(msgspec.Struct, frozen=True):
     sub: uuid.UUID  # citizen or staff id
     knd: SubjectKind
     exp: int
+    iat: int = 0
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+def derive_key(secret_key: str, label: str) -> bytes:
+    """A 32-byte key for one purpose, derived from a configured secret (HMAC-SHA256 of the
+    purpose's label keyed with the secret)."""
+    return hmac.new(secret_key.encode(), f"motcua/{label}".encode(), hashlib.sha256).digest()
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def access_token_key(secret_key: str) -> bytes:
+    return derive_key(secret_key, "access-token/v1")
+
+
+def otp_hash_key(secret_key: str) -> bytes:
+    return derive_key(secret_key, "otp-hash/v1")
+
+
+def key_id(key: bytes) -> str:
+    """The ``kid`` that names a key in token headers: 8 hex digits of its SHA-256."""
+    return hashlib.sha256(key).hexdigest()[:8]
 
 
 class TokenSigner:
-    def __init__(self, secret_key: str) -> None:
-        self._key = hashlib.sha256(b"motcua-access-token:" + secret_key.encode()).digest()
+    """Signs access tokens with the key derived from ``secret_key``; verifies tokens signed
+    with it or with a key derived from one of ``previous_secret_keys``."""
 
-    def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()
+    def __init__(self, secret_key: str, previous_secret_keys: Sequence[str] = ()) -> None:
+        self._key = access_token_key(secret_key)
+        self._kid = key_id(self._key)
+        self._verification_keys: dict[str, bytes] = {self._kid: self._key}
+        for previous in previous_secret_keys:
+            key = access_token_key(previous)
+            self._verification_keys.setdefault(key_id(key), key)
+
+    @property
+    def key_id(self) -> str:
+        return self._kid
 
     def issue(
         self, session_id: uuid.UUID, subject_id: uuid.UUID, kind: SubjectKind, ttl: int
     ) -> tuple[str, int]:
-        expires = int(time.time()) + ttl
-        claims = AccessClaims(sid=session_id, sub=subject_id, knd=kind, exp=expires)
-        payload = msgspec.json.encode(claims)
-        return f"{_b64(payload)}.{_b64(self._sign(payload))}", expires
+        now = int(time.time())
+        expires = now + ttl
+        claims: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": str(subject_id),
+            "sid": str(session_id),
+            "knd": kind,
+            "iat": now,
+            "exp": expires,
+        }
+        token = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self._kid})
+        return token, expires
 
     def verify(self, token: str) -> AccessClaims | None:
-        """Return the claims of a genuine, unexpired token, else None."""
+        """Return the claims of a genuine, unexpired token for this API, else None."""
         try:
-            payload_part, signature_part = token.split(".")
-            payload = _unb64(payload_part)
-            signature = _unb64(signature_part)
-        except ValueError:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError:
             return None
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        key = self._verification_keys.get(kid) if isinstance(kid, str) else None
+        if key is None:
             return None
         try:
-            claims = msgspec.json.decode(payload, type=AccessClaims)
-        except msgspec.ValidationError:
+            payload = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": _REQUIRED_CLAIMS},
+            )
+            return msgspec.convert(payload, AccessClaims)
+        except (jwt.InvalidTokenError, msgspec.ValidationError):
             return None
-        if claims.exp <= int(time.time()):
-            return None
-        return claims
 
 
 def new_refresh_token() -> str:
@@ -78,6 +125,7 @@ def hash_secret(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def keyed_hash(secret_key: str, value: str) -> str:
-    """HMAC for low-entropy secrets like 6-digit codes, so a database leak cannot brute them."""
-    return hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+def keyed_hash(key: bytes, value: str) -> str:
+    """HMAC for low-entropy secrets like 6-digit codes, so a database leak cannot brute them.
+    ``key`` is a derived key (``otp_hash_key``), never the configured secret itself."""
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -68,6 +68,16 @@ def test_production_refuses_a_weak_or_development_secret_key(secret: str) -> Non
         load_settings({**PRODUCTION, "SECRET_KEY": secret})
 
 
+def test_previous_access_token_keys_are_a_comma_separated_list() -> None:
+    assert load_settings({}).access_token_previous_keys == ()
+    settings = load_settings({"ACCESS_TOKEN_PREVIOUS_KEYS": " " + "a" * 40 + " ,, " + "b" * 40})
+    assert settings.access_token_previous_keys == ("a" * 40, "b" * 40)
+    rotated = load_settings({**PRODUCTION, "ACCESS_TOKEN_PREVIOUS_KEYS": "o" * 40})
+    assert rotated.access_token_previous_keys == ("o" * 40,)
+    with pytest.raises(SettingsError, match="ACCESS_TOKEN_PREVIOUS_KEYS"):
+        load_settings({**PRODUCTION, "ACCESS_TOKEN_PREVIOUS_KEYS": "o" * 40 + ",short"})
+
+
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [

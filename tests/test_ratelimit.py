@@ -1,0 +1,79 @@
+"""The rate limiter on the test Redis: a moving window per bucket and key, Retry-After until the
+oldest counted request leaves the window, ``check`` that never counts, and Redis errors that
+reach the caller (the API turns them into 503 problems)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.exceptions import RedisError
+
+from api.core.problems import Problem
+from api.core.ratelimit import RateLimiter
+from api.settings import Settings
+from tests.conftest import free_port
+
+
+@pytest.fixture
+async def limiter(settings: Settings) -> AsyncIterator[RateLimiter]:
+    limiter = RateLimiter(settings.redis_url)
+    try:
+        yield limiter
+    finally:
+        await limiter.close()
+
+
+def _retry_after(problem: Problem) -> int:
+    return int(problem.headers["Retry-After"])
+
+
+async def test_hits_beyond_the_limit_are_refused_with_retry_after(limiter: RateLimiter) -> None:
+    key = uuid.uuid4().hex
+    for _ in range(3):
+        await limiter.hit("test-bucket", key, limit=3, window_seconds=60)
+    with pytest.raises(Problem) as refused:
+        await limiter.hit("test-bucket", key, limit=3, window_seconds=60)
+    assert refused.value.status == 429
+    assert 58 <= _retry_after(refused.value) <= 60
+    # Buckets and keys are separate budgets.
+    await limiter.hit("test-bucket", uuid.uuid4().hex, limit=3, window_seconds=60)
+    await limiter.hit("other-bucket", key, limit=3, window_seconds=60)
+
+
+async def test_the_window_moves_so_a_request_frees_up_when_the_oldest_leaves(
+    limiter: RateLimiter,
+) -> None:
+    key = uuid.uuid4().hex
+    await limiter.hit("test-moving", key, limit=2, window_seconds=1)
+    await asyncio.sleep(0.6)
+    await limiter.hit("test-moving", key, limit=2, window_seconds=1)
+    with pytest.raises(Problem):
+        await limiter.hit("test-moving", key, limit=2, window_seconds=1)
+    await asyncio.sleep(0.5)  # the first hit has left the window, the second has not
+    await limiter.hit("test-moving", key, limit=2, window_seconds=1)
+    with pytest.raises(Problem):
+        await limiter.hit("test-moving", key, limit=2, window_seconds=1)
+
+
+async def test_check_peeks_without_counting(limiter: RateLimiter) -> None:
+    key = uuid.uuid4().hex
+    for _ in range(5):
+        await limiter.check("test-peek", key, limit=2, window_seconds=60)
+    await limiter.hit("test-peek", key, limit=2, window_seconds=60)
+    await limiter.check("test-peek", key, limit=2, window_seconds=60)
+    await limiter.hit("test-peek", key, limit=2, window_seconds=60)
+    with pytest.raises(Problem) as refused:
+        await limiter.check("test-peek", key, limit=2, window_seconds=60)
+    assert 0 < _retry_after(refused.value) <= 60
+
+
+async def test_an_unreachable_redis_raises_a_redis_error() -> None:
+    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        with pytest.raises(RedisError):
+            await limiter.hit("test-down", "key", limit=1, window_seconds=60)
+    finally:
+        await limiter.close()
