@@ -336,6 +336,10 @@ async def test_text_renamed_as_jpeg_is_rejected_and_deleted(
     )
     body = problem(completed, 422, "document-rejected")
     assert body["reason"] == "unsupported_type"
+    assert body["document_id"] == document_id
+    assert (
+        body["detail"] == "Chỉ nhận ảnh JPEG, PNG, WebP, HEIC hoặc tệp PDF. Vui lòng tải lên lại."
+    )
     assert await nothing_stored(storage, filing, document_id)
     assert await document_status(db, document_id) == "rejected"
     # A refused upload cannot be completed into a stored one afterwards.

@@ -22,17 +22,19 @@ from api.applications.access import ApplicationRef, application_in_scope
 from api.applications.journal import write_audit
 from api.core.actors import Actor, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
-from api.core.problems import (
-    FieldProblem,
-    LegacyField,
-    LegacyProblem,
-    Problem,
-    conflict,
-    not_found,
-    validation_failed,
-)
+from api.core.problems import FieldProblem, Problem, validation_failed
 from api.core.storage import ObjectStorage
 from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
+from api.documents.problems import (
+    DocumentNotFound,
+    DocumentNotStored,
+    DocumentRejected,
+    DocumentsLocked,
+    TooManyDocuments,
+    UploadExpired,
+    UploadMissing,
+    UploadNotPending,
+)
 from api.documents.repository import DocumentRepository, DocumentRow
 from api.documents.schemas import (
     RESULT_REQUIREMENT,
@@ -64,40 +66,6 @@ _FILE_EXTENSIONS = {
     "application/pdf": "pdf",
 }
 
-# Why a completed upload was refused: reason code -> (Vietnamese, English) explanation. The
-# first three are checked here, the rest come from inspection.py.
-_REASONS: dict[str, tuple[str, str]] = {
-    "too_large": (
-        "Tệp vượt quá dung lượng hoặc kích thước ảnh cho phép.",
-        "The file is larger than allowed.",
-    ),
-    "size_mismatch": (
-        "Dung lượng tệp đã tải lên khác với dung lượng đã khai báo.",
-        "The uploaded file's size differs from the declared size.",
-    ),
-    "checksum_mismatch": (
-        "Mã SHA-256 của tệp đã tải lên không khớp với mã đã khai báo.",
-        "The uploaded file's SHA-256 does not match the declared one.",
-    ),
-    "unsupported_type": (
-        "Chỉ nhận ảnh JPEG, PNG, WebP, HEIC hoặc tệp PDF.",
-        "Only JPEG, PNG, WebP, HEIC images and PDF files are accepted.",
-    ),
-    "type_mismatch": (
-        "Nội dung tệp không đúng với loại tệp đã khai báo.",
-        "The file's content is not of the declared type.",
-    ),
-    "corrupt_image": (
-        "Tệp bị hỏng hoặc không đọc được.",
-        "The file is damaged or cannot be read.",
-    ),
-    "polyglot": (
-        "Tệp chứa dữ liệu ẩn hoặc nội dung thực thi không được phép.",
-        "The file hides other data or active content.",
-    ),
-}
-_UNKNOWN_REASON = ("Tệp không hợp lệ.", "The file is not valid.")
-
 
 def upload_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
     """Where the phone PUTs the file; never served."""
@@ -107,82 +75,6 @@ def upload_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
 def document_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
     """Where the verified file lives; only the server writes here."""
     return f"applications/{application_id}/{document_id}"
-
-
-def _upload_problem(
-    document_id: uuid.UUID,
-    status: int,
-    slug: str,
-    title_vi: str,
-    title_en: str,
-    detail_vi: str,
-    detail_en: str,
-    **extra: str,
-) -> Problem:
-    """A problem with one upload; ``document_id`` tells the phone which one."""
-    return LegacyProblem(
-        status,
-        slug,
-        title_vi,
-        title_en,
-        detail_vi,
-        detail_en,
-        extra={"document_id": str(document_id), **extra},
-    )
-
-
-def document_rejected(document_id: uuid.UUID, reason: str) -> Problem:
-    detail_vi, detail_en = _REASONS.get(reason, _UNKNOWN_REASON)
-    return _upload_problem(
-        document_id,
-        422,
-        "document-rejected",
-        "Giấy tờ bị từ chối",
-        "Document rejected",
-        detail_vi + " Vui lòng tải lên lại.",
-        detail_en + " Please upload it again.",
-        reason=reason,
-    )
-
-
-def upload_expired(document_id: uuid.UUID) -> Problem:
-    return _upload_problem(
-        document_id,
-        410,
-        "upload-expired",
-        "Đã hết thời hạn tải lên",
-        "Upload window expired",
-        "Thời hạn tải tệp lên đã hết. Vui lòng bắt đầu tải lên lại.",
-        "The upload window has closed. Please start the upload again.",
-    )
-
-
-def upload_missing(document_id: uuid.UUID) -> Problem:
-    return _upload_problem(
-        document_id,
-        422,
-        "upload-missing",
-        "Chưa nhận được tệp",
-        "File not uploaded",
-        "Máy chủ chưa nhận được tệp. Hãy tải tệp lên bằng đường dẫn đã cấp rồi thử lại.",
-        "The file has not arrived. PUT it to the upload URL, then try again.",
-    )
-
-
-def documents_locked(status: str) -> Problem:
-    return LegacyProblem(
-        409,
-        "documents-locked",
-        "Không thể thêm giấy tờ ở trạng thái hiện tại",
-        "Documents cannot be added in this status",
-        "Hồ sơ đang ở trạng thái không cho phép tải giấy tờ lên.",
-        "The application's current status does not allow adding documents.",
-        extra={"application_status": status},
-    )
-
-
-def document_not_found() -> Problem:
-    return not_found("Không tìm thấy giấy tờ", "Document not found")
 
 
 def _read(row: DocumentRow) -> DocumentRead:
@@ -219,7 +111,7 @@ def _check_may_add(actor: Actor, application: ApplicationRef, kind: str) -> None
     else:
         raise forbidden()
     if status not in open_statuses:
-        raise documents_locked(status)
+        raise DocumentsLocked(application_status=status)
 
 
 class DocumentService:
@@ -245,12 +137,7 @@ class DocumentService:
                 await self._documents.count_for_application(application.id)
                 >= MAX_DOCUMENTS_PER_APPLICATION
             ):
-                raise conflict(
-                    "too-many-documents",
-                    "Hồ sơ đã có quá nhiều lượt tải giấy tờ",
-                    "The application has too many document uploads",
-                    limit=MAX_DOCUMENTS_PER_APPLICATION,
-                )
+                raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
             document_id = uuid.uuid4()
             ttl = min(timedelta(seconds=self._settings.upload_url_ttl_seconds), MAX_UPLOAD_URL_TTL)
             signed_at = datetime.now(UTC)
@@ -284,21 +171,15 @@ class DocumentService:
             codes = await self._documents.requirement_codes(application.procedure_code)
             if body.requirement not in codes:
                 errors.append(
-                    LegacyField(
-                        "requirement",
-                        "unknown_requirement",
-                        "Thủ tục này không yêu cầu loại giấy tờ này",
-                        "This procedure does not ask for this document",
+                    FieldProblem(
+                        "requirement", "unknown_requirement", "documents.fields.unknown-requirement"
                     )
                 )
         if body.size > self._settings.max_document_bytes:
             limit_mb = self._settings.max_document_bytes / (1024 * 1024)
             errors.append(
-                LegacyField(
-                    "size",
-                    "too_large",
-                    f"Tệp không được lớn hơn {limit_mb:g} MB",
-                    f"The file must not be larger than {limit_mb:g} MB",
+                FieldProblem(
+                    "size", "too_large", "documents.fields.size-too-large", limit_mb=limit_mb
                 )
             )
         if errors:
@@ -322,26 +203,21 @@ class DocumentService:
                 )
                 row = await self._documents.get(application.id, document_id, for_update=True)
                 if row is None:
-                    raise document_not_found()
+                    raise DocumentNotFound()
                 if row.status == "stored":
                     return _read(row)  # a repeated completion gets the same answer
                 if row.status == "rejected":
-                    raise conflict(
-                        "upload-not-pending",
-                        "Lượt tải lên này đã bị từ chối; vui lòng tải lên lại",
-                        "This upload was already refused; please upload again",
-                        document_id=str(row.id),
-                    )
+                    raise UploadNotPending(row.id)
                 if row.uploaded_by_id != actor.id:
                     raise forbidden()
                 _check_may_add(actor, application, row.kind)
                 staging_key = upload_key(application.id, row.id)
                 if row.upload_expires_at <= datetime.now(UTC):
-                    refusal = (upload_expired(row.id), "upload_expired")
+                    refusal = (UploadExpired(row.id), "upload_expired")
                 else:
                     verified = await self._verify(row, staging_key)
                     if isinstance(verified, str):
-                        refusal = (document_rejected(row.id, verified), verified)
+                        refusal = (DocumentRejected(row.id, verified), verified)
                     else:
                         stored = await self._store(row, verified)
                         await self._audit(actor, "document.uploaded", application, row)
@@ -364,7 +240,7 @@ class DocumentService:
         """The verified (and sanitised) file, or the reason code it is refused."""
         info = await self._storage.stat(key)
         if info is None:
-            raise upload_missing(row.id)
+            raise UploadMissing(row.id)
         max_bytes = self._settings.max_document_bytes
         if info.size > max_bytes:
             return "too_large"
@@ -444,14 +320,9 @@ class DocumentService:
             application = await application_in_scope(self._conn, actor, application_id)
             row = await self._documents.get(application.id, document_id)
             if row is None:
-                raise document_not_found()
+                raise DocumentNotFound()
             if row.status != "stored" or row.content_type is None or row.size is None:
-                raise conflict(
-                    "document-not-stored",
-                    "Giấy tờ chưa được lưu",
-                    "The document is not stored",
-                    document_status=row.status,
-                )
+                raise DocumentNotStored(document_status=row.status)
             ttl = timedelta(seconds=self._settings.download_url_ttl_seconds)
             signed_at = datetime.now(UTC)
             extension = _FILE_EXTENSIONS.get(row.content_type, "bin")

@@ -15,8 +15,9 @@ from redis.exceptions import RedisError
 from api.applications.calendar import WorkingCalendar
 from api.core.clock import vn_today
 from api.core.masking import mask_name
-from api.core.problems import LegacyField, validation_failed
-from api.tracking.labels import status_label
+from api.core.problems import FieldProblem, validation_failed
+from api.messages import Message
+from api.tracking.labels import status_message
 from api.tracking.repository import StatsRepository, TrackingRepository
 from api.tracking.schemas import (
     NamedRef,
@@ -58,7 +59,7 @@ def build_timeline(events: Iterable[asyncpg.Record]) -> list[TimelineEntry]:
         status = event["to_status"]
         if status == "draft" or (timeline and timeline[-1].status == status):
             continue
-        label_vi, label_en = status_label(status)
+        label_vi, label_en = _in_both_languages(status_message(status))
         timeline.append(
             TimelineEntry(
                 status=status,
@@ -68,6 +69,11 @@ def build_timeline(events: Iterable[asyncpg.Record]) -> list[TimelineEntry]:
             )
         )
     return timeline
+
+
+def _in_both_languages(message: Message) -> tuple[str, str]:
+    """(Vietnamese, English): public tracking answers in both, whatever the request asks."""
+    return message.render("vi"), message.render("en")
 
 
 def _event_time(reported: str | None, recorded: datetime) -> datetime:
@@ -121,7 +127,7 @@ class TrackingService:
             today=vn_today(),
             calendar=await self._repository.working_calendar(),
         )
-        label_vi, label_en = status_label(row["status"])
+        label_vi, label_en = _in_both_languages(status_message(row["status"]))
         return TrackingRead(
             receipt_code=row["receipt_code"],
             procedure=NamedRef(
@@ -147,30 +153,23 @@ def stats_period(period_from: date | None, period_to: date | None, today: date) 
             raise _invalid(
                 path,
                 "out_of_range",
-                f"Ngày phải từ {EARLIEST_STATS_DAY:%d/%m/%Y} đến {LATEST_STATS_DAY:%d/%m/%Y}",
-                f"The date must be between {EARLIEST_STATS_DAY} and {LATEST_STATS_DAY}",
+                "tracking.fields.date-out-of-range",
+                earliest=EARLIEST_STATS_DAY,
+                latest=LATEST_STATS_DAY,
             )
     to = period_to or today
     start = period_from or to - timedelta(days=DEFAULT_STATS_DAYS - 1)
     if start > to:
-        raise _invalid(
-            "to",
-            "before_from",
-            "Ngày kết thúc không được trước ngày bắt đầu",
-            "'to' must not be before 'from'",
-        )
+        raise _invalid("to", "before_from", "tracking.fields.to-before-from")
     if (to - start).days + 1 > MAX_STATS_DAYS:
         raise _invalid(
-            "to",
-            "period_too_long",
-            f"Khoảng thời gian tối đa là {MAX_STATS_DAYS} ngày",
-            f"The period may span at most {MAX_STATS_DAYS} days",
+            "to", "period_too_long", "tracking.fields.period-too-long", max_days=MAX_STATS_DAYS
         )
     return StatsPeriod(from_=start, to=to)
 
 
-def _invalid(path: str, code: str, vi: str, en: str) -> Exception:
-    return validation_failed([LegacyField(path, code, vi, en)])
+def _invalid(path: str, code: str, key: str, **params: Any) -> Exception:
+    return validation_failed([FieldProblem(path, code, key, **params)])
 
 
 class StatsService:
@@ -189,9 +188,7 @@ class StatsService:
         if cached is not None:
             return cached
         if unit_code is not None and not await self._repository.unit_exists(unit_code):
-            raise _invalid(
-                "unit", "unknown_unit", "Không có đơn vị với mã này", "No unit has this code"
-            )
+            raise _invalid("unit", "unknown_unit", "tracking.fields.unknown-unit")
         stats = await self._compute(period, today, unit_code)
         await self._store(cache_key, stats)
         return stats
