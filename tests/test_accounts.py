@@ -169,6 +169,7 @@ async def test_five_wrong_codes_lock_the_code(
     for attempts_left in (4, 3, 2, 1):
         body = problem(await client.post(VERIFY, json=wrong), 400, "otp-invalid")
         assert body["attempts_left"] == attempts_left
+        assert body["detail"] == f"Mã xác thực không đúng. Bạn còn {attempts_left} lần thử."
     problem(await client.post(VERIFY, json=wrong), 400, "otp-locked")
     right = {"phone": phone, "code": code}
     problem(await client.post(VERIFY, json=right), 400, "otp-locked")

@@ -6,6 +6,8 @@ import asyncpg
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
 
+from api.accounts.me import AccountService
+from api.accounts.profile import ProfileService
 from api.accounts.schemas import (
     CitizenMe,
     OtpRequest,
@@ -19,12 +21,10 @@ from api.accounts.schemas import (
     StaffUnitRead,
     TokenPair,
 )
-from api.accounts.service import (
+from api.accounts.sign_in import (
     STAFF_LOGIN_PER_IP_LIMIT,
     STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
-    AccountService,
     AuthService,
-    ProfileService,
     parse_phone,
 )
 from api.core.actors import Actor, citizen_only, signed_in, staff_only
