@@ -1,16 +1,25 @@
-"""Who is signed in: the citizen or staff member behind the session, and the staff member's
-unit and agency."""
+"""Who is signed in: the citizen or staff member behind the session, their own settings (the
+language they read messages in), and the staff member's unit and agency."""
 
 from __future__ import annotations
 
 import uuid
 
 import asyncpg
+import msgspec
 
 from api.accounts.problems import AccountNotFound
 from api.accounts.profile import profile_complete
 from api.accounts.repository import CitizenRepository, StaffRepository
-from api.accounts.schemas import AgencyRead, CitizenMe, StaffMe, StaffUnitRead, UnitRead, UnitRef
+from api.accounts.schemas import (
+    AgencyRead,
+    CitizenMe,
+    MeUpdate,
+    StaffMe,
+    StaffUnitRead,
+    UnitRead,
+    UnitRef,
+)
 from api.core.actors import Actor
 
 
@@ -24,7 +33,10 @@ class AccountService:
             if citizen is None:
                 raise AccountNotFound()
             return CitizenMe(
-                id=citizen["id"], phone=citizen["phone"], profile_complete=profile_complete(citizen)
+                id=citizen["id"],
+                phone=citizen["phone"],
+                profile_complete=profile_complete(citizen),
+                language=citizen["language"],
             )
         officer = await StaffRepository(self._conn).get(actor.id)
         if officer is None:
@@ -43,7 +55,16 @@ class AccountService:
             role=officer["role"],
             unit=unit,
             agency_code=officer["agency_code"],
+            language=officer["language"],
         )
+
+    async def update(self, actor: Actor, update: MeUpdate) -> CitizenMe | StaffMe:
+        if not isinstance(update.language, msgspec.UnsetType):
+            if actor.kind == "citizen":
+                await CitizenRepository(self._conn).set_language(actor.id, update.language)
+            else:
+                await StaffRepository(self._conn).set_language(actor.id, update.language)
+        return await self.me(actor)
 
     async def staff_unit(self, staff_id: uuid.UUID) -> StaffUnitRead:
         row = await StaffRepository(self._conn).unit_and_agency(staff_id)

@@ -128,6 +128,8 @@ class AuthService:
                 ip,
                 settings.otp_ttl_seconds,
             )
+            # A new phone has no account yet, so its first code is in the default language.
+            language = await CitizenRepository(self._conn).language_for_phone(phone)
         # Only after the commit: the worker must never send a code the database did not keep.
         try:
             await enqueue_once(
@@ -135,7 +137,7 @@ class AuthService:
                 "send_sms",
                 job_id=f"otp:{challenge_id}",
                 phone=phone,
-                text=otp_sms(code, settings.otp_ttl_seconds).render(DEFAULT_LANGUAGE),
+                text=otp_sms(code, settings.otp_ttl_seconds).render(language or DEFAULT_LANGUAGE),
                 message_id=str(challenge_id),
             )
         except (RedisError, OSError) as exc:
