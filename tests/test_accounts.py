@@ -9,9 +9,11 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from arq.jobs import Job
 from litestar.testing import AsyncTestClient
 
+from api.accounts.repository import languages_of
 from api.app import create_app
 from api.core.jobs import job_pool
 from api.core.passwords import hash_password
@@ -105,6 +107,7 @@ async def test_sign_in_with_an_sms_code(
         "id": str(citizen_id),
         "phone": phone,
         "profile_complete": False,
+        "language": "vi",
     }
     # The code is spent.
     again = await client.post(VERIFY, json={"phone": phone, "code": code})
@@ -170,6 +173,7 @@ async def test_five_wrong_codes_lock_the_code(
     for attempts_left in (4, 3, 2, 1):
         body = problem(await client.post(VERIFY, json=wrong), 400, "otp-invalid")
         assert body["attempts_left"] == attempts_left
+        assert body["detail"] == f"Mã xác thực không đúng. Bạn còn {attempts_left} lần thử."
     problem(await client.post(VERIFY, json=wrong), 400, "otp-locked")
     right = {"phone": phone, "code": code}
     problem(await client.post(VERIFY, json=right), 400, "otp-locked")
@@ -360,6 +364,7 @@ async def test_staff_sign_in_and_who_am_i(
             "name_en": me["unit"]["name_en"],
         },
         "agency_code": "UBX00004",
+        "language": "vi",
     }
     unit = await client.get(STAFF_UNIT, headers=headers)
     assert unit.status_code == 200, unit.text
@@ -441,6 +446,96 @@ async def test_an_inactive_account_cannot_sign_in(
     problem(await client.post(LOGIN, json=right), 403, "account-disabled")
     wrong = {"username": username, "password": "sai-mat-khau"}
     problem(await client.post(LOGIN, json=wrong), 401, "invalid-credentials")
+
+
+# --- the language an account reads messages in ---------------------------------------------
+
+
+async def test_a_citizen_chooses_english_and_keeps_it_across_sign_ins(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    phone = random_phone()
+    tokens = await sign_in(client, phone)
+    headers = bearer(tokens["access_token"])
+    assert (await client.get(ME, headers=headers)).json()["language"] == "vi"
+
+    changed = await client.patch(ME, headers=headers, json={"language": "en"})
+    assert changed.status_code == 200, changed.text
+    me = (await client.get(ME, headers=headers)).json()
+    assert changed.json() == me
+    assert me["language"] == "en" and me["phone"] == phone
+    # Nothing asked, nothing changed.
+    unchanged = await client.patch(ME, headers=headers, json={})
+    assert unchanged.status_code == 200, unchanged.text
+    assert unchanged.json()["language"] == "en"
+
+    # A new sign-in finds the preference, and the code itself arrives in English.
+    code = (await request_code(client, phone))["dev_code"]
+    challenge_id = await db.fetchval(
+        "SELECT id FROM otp_challenges WHERE phone = $1 ORDER BY created_at DESC LIMIT 1", phone
+    )
+    redis = job_pool(settings.redis_url)
+    try:
+        job = await Job(f"otp:{challenge_id}", redis).info()
+    finally:
+        await redis.aclose()
+    assert job is not None
+    assert job.kwargs["text"] == (
+        f"Your Một Cửa code is {code}, valid for 5 minutes. Do not share it."
+    )
+    again = await client.post(VERIFY, json={"phone": phone, "code": code})
+    assert again.status_code == 200, again.text
+    new_headers = bearer(again.json()["access_token"])
+    assert (await client.get(ME, headers=new_headers)).json()["language"] == "en"
+
+
+async def test_staff_choose_their_language_too(
+    client: httpx.AsyncClient, db: asyncpg.Connection
+) -> None:
+    username, staff_id = await new_officer(db)
+    login = {"username": username, "password": PASSWORD}
+    headers = bearer((await client.post(LOGIN, json=login)).json()["access_token"])
+    assert (await client.get(ME, headers=headers)).json()["language"] == "vi"
+    changed = await client.patch(ME, headers=headers, json={"language": "en"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["kind"] == "staff" and changed.json()["id"] == staff_id
+    assert changed.json()["language"] == "en"
+    back = await client.patch(ME, headers=headers, json={"language": "vi"})
+    assert back.json()["language"] == "vi"
+    again = bearer((await client.post(LOGIN, json=login)).json()["access_token"])
+    assert (await client.get(ME, headers=again)).json()["language"] == "vi"
+
+
+async def test_only_known_languages_are_accepted(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await citizen(db, settings)
+    for bad in ({"language": "fr"}, {"language": "EN"}, {"language": None}, {"language": 1}):
+        body = problem(await client.patch(ME, headers=headers, json=bad), 422, "validation-failed")
+        assert [e["path"] for e in body["errors"]] == ["language"], bad
+    body = problem(await client.patch(ME, headers=headers, json={"lang": "en"}), 422)
+    assert [(e["path"], e["code"]) for e in body["errors"]] == [("lang", "unknown_field")]
+    assert (await client.get(ME, headers=headers)).json()["language"] == "vi"
+    problem(await client.patch(ME, json={"language": "en"}), 401, "unauthenticated")
+
+
+async def test_notifications_find_each_recipients_language(
+    db: asyncpg.Connection, settings: Settings
+) -> None:
+    reader, _ = await citizen(db, settings)
+    english, _ = await citizen(db, settings)
+    officer, _ = await staff(db, settings)
+    await db.execute("UPDATE citizens SET language = 'en' WHERE id = $1", english)
+    nobody = uuid.uuid4()
+    assert await languages_of(db, citizen_ids=[reader, english, nobody], staff_ids=[officer]) == {
+        reader: "vi",
+        english: "en",
+        nobody: "vi",
+        officer: "vi",
+    }
+    assert await languages_of(db) == {}
+    with pytest.raises(asyncpg.CheckViolationError):
+        await db.execute("UPDATE staff SET language = 'fr' WHERE id = $1", officer)
 
 
 # --- role guards ---------------------------------------------------------------------------

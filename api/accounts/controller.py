@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.datastructures import State
 
+from api.accounts.me import AccountService
+from api.accounts.profile import ProfileService
 from api.accounts.schemas import (
     CitizenMe,
+    MeUpdate,
     OtpRequest,
     OtpSent,
     OtpVerify,
@@ -19,12 +22,10 @@ from api.accounts.schemas import (
     StaffUnitRead,
     TokenPair,
 )
-from api.accounts.service import (
+from api.accounts.sign_in import (
     STAFF_LOGIN_PER_IP_LIMIT,
     STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
-    AccountService,
     AuthService,
-    ProfileService,
     parse_phone,
 )
 from api.core.actors import Actor, citizen_only, signed_in, staff_only
@@ -176,6 +177,18 @@ class MeController(Controller):
     @get("/", guards=[signed_in], summary="Who is signed in", responses=problem_responses(401))
     async def me(self, actor: Actor, db: asyncpg.Connection) -> CitizenMe | StaffMe:
         return await AccountService(db).me(actor)
+
+    @patch(
+        "/",
+        guards=[signed_in],
+        summary="Change the signed-in account's own settings (the language it reads messages in)",
+        description="Citizens and staff alike. Members left out keep their value.",
+        responses=problem_responses(400, 401, 422),
+    )
+    async def update_me(
+        self, data: MeUpdate, actor: Actor, db: asyncpg.Connection
+    ) -> CitizenMe | StaffMe:
+        return await AccountService(db).update(actor, data)
 
     @get(
         "/profile",

@@ -7,9 +7,12 @@ process agrees on when a code or session expires.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 import asyncpg
+
+from api.messages import DEFAULT_LANGUAGE, Language
 
 # Serialises code requests for one phone, so counting the window and inserting cannot race.
 _LOCK_PHONE = "SELECT pg_advisory_xact_lock(hashtextextended('otp:' || $1, 0))"
@@ -69,7 +72,7 @@ WHERE c.phone = d.phone AND c.voided_at = d.created_at AND c.attempts < $2
 
 _CITIZEN_COLUMNS = """
 id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
-street, email
+street, email, language
 """
 
 _INSERT_CITIZEN = f"""
@@ -89,9 +92,16 @@ WHERE id = $1
 RETURNING {_CITIZEN_COLUMNS}
 """
 
+# Skips the write (and the change_seq bump) when the language is already the one asked for.
+_SET_CITIZEN_LANGUAGE = """
+UPDATE citizens SET language = $2 WHERE id = $1 AND language IS DISTINCT FROM $2
+"""
+
+_CITIZEN_LANGUAGE_BY_PHONE = "SELECT language FROM citizens WHERE phone = $1"
+
 _STAFF_COLUMNS = """
 st.id, st.username, st.full_name, st.role, st.unit_code,
-coalesce(st.agency_code, u.agency_code) AS agency_code, st.active,
+coalesce(st.agency_code, u.agency_code) AS agency_code, st.active, st.language,
 u.name_vi AS unit_name_vi, u.name_en AS unit_name_en
 """
 
@@ -122,6 +132,16 @@ _RECORD_LOGIN = """
 UPDATE staff
 SET failed_logins = 0, locked_until = NULL, password_hash = coalesce($2, password_hash)
 WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL OR $2::text IS NOT NULL)
+"""
+
+_SET_STAFF_LANGUAGE = """
+UPDATE staff SET language = $2 WHERE id = $1 AND language IS DISTINCT FROM $2
+"""
+
+_LANGUAGES_OF = """
+SELECT id, language FROM citizens WHERE id = ANY($1::uuid[])
+UNION ALL
+SELECT id, language FROM staff WHERE id = ANY($2::uuid[])
 """
 
 _STAFF_UNIT = """
@@ -161,6 +181,23 @@ _REVOKE_SESSION = """
 UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $2
 WHERE id = $1 AND revoked_at IS NULL
 """
+
+
+async def languages_of(
+    conn: asyncpg.Connection,
+    *,
+    citizen_ids: Collection[uuid.UUID] = (),
+    staff_ids: Collection[uuid.UUID] = (),
+) -> dict[uuid.UUID, Language]:
+    """The language each recipient reads messages in, for whoever sends them a notification.
+    Every id asked for is a key; one without an account gets the default language."""
+    languages: dict[uuid.UUID, Language] = dict.fromkeys(
+        [*citizen_ids, *staff_ids], DEFAULT_LANGUAGE
+    )
+    if languages:
+        rows = await conn.fetch(_LANGUAGES_OF, list(citizen_ids), list(staff_ids))
+        languages.update((row["id"], row["language"]) for row in rows)
+    return languages
 
 
 class OtpRepository:
@@ -220,6 +257,14 @@ class CitizenRepository:
     async def get(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_CITIZEN_BY_ID, citizen_id)
 
+    async def language_for_phone(self, phone: str) -> Language | None:
+        """The language of the citizen with this phone, or None when no one has it yet."""
+        language: Language | None = await self._conn.fetchval(_CITIZEN_LANGUAGE_BY_PHONE, phone)
+        return language
+
+    async def set_language(self, citizen_id: uuid.UUID, language: Language) -> None:
+        await self._conn.execute(_SET_CITIZEN_LANGUAGE, citizen_id, language)
+
     async def replace_profile(
         self,
         citizen_id: uuid.UUID,
@@ -269,6 +314,9 @@ class StaffRepository:
 
     async def record_login(self, staff_id: uuid.UUID, new_password_hash: str | None) -> None:
         await self._conn.execute(_RECORD_LOGIN, staff_id, new_password_hash)
+
+    async def set_language(self, staff_id: uuid.UUID, language: Language) -> None:
+        await self._conn.execute(_SET_STAFF_LANGUAGE, staff_id, language)
 
     async def unit_and_agency(self, staff_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_STAFF_UNIT, staff_id)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from api.messages import Language
+
 Gender = Literal["male", "female"]
 StaffRole = Literal["officer", "agency_admin", "system_admin"]
 Level = Literal["commune", "province"]
@@ -28,6 +30,13 @@ OtpCode = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9]{6}$", description="The 6-digit code from the SMS")
 ]
 Seconds = Annotated[int, msgspec.Meta(ge=0, description="Seconds")]
+LanguagePreference = Annotated[
+    Language,
+    msgspec.Meta(
+        description="The language of the account's SMS and notifications: Vietnamese (vi, the "
+        "default) or English (en)"
+    ),
+]
 
 
 class OtpRequest(msgspec.Struct, frozen=True):
@@ -105,6 +114,7 @@ class CitizenMe(msgspec.Struct, frozen=True, tag_field="kind", tag="citizen"):
     id: uuid.UUID
     phone: str
     profile_complete: bool
+    language: LanguagePreference
 
 
 class StaffMe(msgspec.Struct, frozen=True, tag_field="kind", tag="staff"):
@@ -114,6 +124,13 @@ class StaffMe(msgspec.Struct, frozen=True, tag_field="kind", tag="staff"):
     role: StaffRole
     unit: UnitRef | None
     agency_code: str | None
+    language: LanguagePreference
+
+
+class MeUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The account's own settings; a member left out keeps its value."""
+
+    language: LanguagePreference | msgspec.UnsetType = msgspec.UNSET
 
 
 class AddressUpdate(msgspec.Struct, frozen=True):
