@@ -3,8 +3,8 @@
 ``inspect_and_sanitise`` either rejects the file with a stable reason code or returns the bytes to
 store. Photos (JPEG, PNG, WebP, HEIC) are decoded fully and re-encoded with Pillow, which drops
 every piece of metadata (EXIF including GPS, XMP, comments, text chunks) after applying the EXIF
-orientation; HEIC is converted to JPEG. PDFs are stored as they are once they pass the active
-content checks.
+orientation; HEIC is converted to JPEG. PDFs are parsed and rewritten without their active
+content (see ``api.documents.pdf``).
 
 The work is CPU-bound (full decode and re-encode): call it from a worker or a thread.
 """
@@ -21,6 +21,8 @@ from typing import Any, Final, Literal
 
 import msgspec
 from PIL import Image, ImageOps
+
+from api.documents.pdf import PdfRefused, sanitise_pdf
 
 pillow_heif: ModuleType | None
 try:  # pillow-heif is a project dependency; without it HEIC cannot be cleaned and is refused.
@@ -41,7 +43,7 @@ __all__ = [
 ]
 
 RejectReason = Literal[
-    "too_large", "unsupported_type", "type_mismatch", "corrupt_image", "polyglot"
+    "too_large", "unsupported_type", "type_mismatch", "corrupt_image", "polyglot", "encrypted_pdf"
 ]
 
 JPEG: Final = "image/jpeg"
@@ -55,8 +57,6 @@ ACCEPTED_CONTENT_TYPES: Final = frozenset({JPEG, PNG, WEBP, HEIC, PDF})
 MAX_PIXELS: Final = 50_000_000
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 90
-# Decompressed PDF object streams inspected per file, at most.
-PDF_OBJECT_STREAM_BUDGET: Final = 32 * 1024 * 1024
 
 _ALIASES: Final = {
     "image/jpg": JPEG,
@@ -81,13 +81,6 @@ _FOREIGN_NEEDLES: Final = (b"%pdf-", b"<script", b"<html", b"<?php")
 _ZIP_RECORD: Final = re.compile(rb"PK\x03\x04[\x00-\x3f]\x00|PK\x05\x06\x00\x00\x00\x00")
 # In JPEG entropy-coded data, 0xFF is followed by 0x00 (stuffing), a restart marker or fill.
 _JPEG_MARKER_IN_SCAN: Final = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
-_PDF_NAME: Final = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
-_PDF_ACTIVE_NAMES: Final = frozenset(
-    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles"}
-)
-_PDF_STREAM: Final = re.compile(rb"(?<!end)stream(?:\r\n|\n)")
-_PDF_LENGTH: Final = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_PDF_HEX_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 class Sanitised(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,7 +92,7 @@ class Sanitised(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str
     width: int | None = None
     height: int | None = None
-    # True when the bytes were re-encoded (images), False when stored as uploaded (PDF).
+    # True when the bytes were re-encoded or rewritten (every accepted upload today).
     reencoded: bool = False
 
 
@@ -148,8 +141,10 @@ def inspect_and_sanitise(
     Reasons: ``too_large`` (over ``max_bytes``, or an image over ``max_pixels``),
     ``unsupported_type`` (not JPEG/PNG/WebP/HEIC/PDF by its magic bytes, or something that cannot
     be inspected), ``type_mismatch`` (magic bytes disagree with the declared type),
-    ``corrupt_image`` (does not decode fully; also a truncated PDF), ``polyglot`` (data after the
-    end of the image, other formats or markup hidden inside, or PDF active content).
+    ``corrupt_image`` (does not decode fully; also a truncated or unparseable PDF), ``polyglot``
+    (data after the end of the image or PDF, other formats or markup hidden inside an image),
+    ``encrypted_pdf`` (a PDF with any encryption, even with an empty password). An accepted PDF
+    is rewritten without its active content (scripts, actions, embedded files, XFA).
     """
     if len(data) > max_bytes:
         return Rejection(reason="too_large", detail=f"{len(data)} bytes, limit {max_bytes}")
@@ -164,11 +159,16 @@ def inspect_and_sanitise(
     try:
         if sniffed == PDF:
             _check_pdf(data)
+            try:
+                cleaned = sanitise_pdf(data)
+            except PdfRefused as refused:
+                raise _Reject(refused.reason, refused.detail) from refused
             return Sanitised(
-                data=data,
+                data=cleaned,
                 content_type=PDF,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(cleaned),
+                sha256=hashlib.sha256(cleaned).hexdigest(),
+                reencoded=True,
             )
         if sniffed == HEIC and pillow_heif is None:
             raise _Reject("unsupported_type", "HEIC support (pillow-heif) is not installed")
@@ -418,50 +418,6 @@ def _reencode(data: bytes, content_type: str, max_pixels: int) -> Sanitised:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def _pdf_active_name(chunk: bytes) -> bytes | None:
-    """The first name in ``chunk`` that enables active content, with #xx escapes decoded."""
-    for match in _PDF_NAME.finditer(chunk):
-        name = match.group()[1:]
-        if len(name) > 64:
-            continue
-        if b"#" in name:
-            name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
-        if name in _PDF_ACTIVE_NAMES:
-            return name
-    return None
-
-
-def _pdf_object_streams(data: bytes) -> list[bytes]:
-    """Decompressed contents of the PDF's object streams (/Type /ObjStm), where objects such as
-    a /JavaScript action can hide from a scan of the raw bytes."""
-    streams: list[bytes] = []
-    budget = PDF_OBJECT_STREAM_BUDGET
-    for match in _PDF_STREAM.finditer(data):
-        body_start = match.end()
-        dict_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
-        stream_dict = data[max(dict_start, 0) : match.start()]
-        if b"/ObjStm" not in stream_dict:
-            continue
-        length = _PDF_LENGTH.search(stream_dict)
-        body_end = body_start + int(length.group(1)) if length else -1
-        if not length or body_end > len(data):
-            body_end = data.find(b"endstream", body_start)
-            if body_end < 0:
-                body_end = len(data)
-        inflater = zlib.decompressobj()
-        try:
-            content = inflater.decompress(data[body_start:body_end], budget + 1)
-        except zlib.error as exc:
-            raise _Reject(
-                "unsupported_type", "PDF object stream cannot be inspected (encrypted or unknown)"
-            ) from exc
-        budget -= len(content)
-        if budget < 0:
-            raise _Reject("too_large", "PDF object streams are too large to inspect")
-        streams.append(content)
-    return streams
-
-
 def _check_pdf(data: bytes) -> None:
     eof = data.rfind(b"%%EOF")
     if eof < 0:
@@ -470,6 +426,3 @@ def _check_pdf(data: bytes) -> None:
         raise _Reject("polyglot", "data after the PDF's final %%EOF marker")
     if _ZIP_RECORD.search(data):
         raise _Reject("polyglot", "PDF contains a ZIP archive record")
-    for chunk in (data, *_pdf_object_streams(data)):
-        if (name := _pdf_active_name(chunk)) is not None:
-            raise _Reject("polyglot", f"PDF has active content (/{name.decode()})")
