@@ -6,15 +6,21 @@ every piece of metadata (EXIF including GPS, XMP, comments, text chunks) after a
 orientation; HEIC is converted to JPEG. PDFs are parsed and rewritten without their active
 content (see ``api.documents.pdf``).
 
-The work is CPU-bound (full decode and re-encode): call it from a worker or a thread.
+The work is CPU-bound (full decode and re-encode) and a photo's pixels take far more memory than
+its file: call ``inspect_bounded`` from async code, which runs it in a thread and lets only a few
+inspections run at once in the process, so a burst of uploads queues instead of exhausting memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import hashlib
 import importlib
 import io
 import re
+import weakref
 import zlib
 from types import ModuleType
 from typing import Any, Final, Literal
@@ -32,12 +38,15 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 __all__ = [
     "ACCEPTED_CONTENT_TYPES",
+    "MAX_CONCURRENT_INSPECTIONS",
+    "MAX_EDGE",
     "MAX_PIXELS",
     "RejectReason",
     "Rejection",
     "Sanitised",
     "heic_supported",
     "inspect_and_sanitise",
+    "inspect_bounded",
     "normalise_content_type",
     "sniff_content_type",
 ]
@@ -53,8 +62,13 @@ HEIC: Final = "image/heic"
 PDF: Final = "application/pdf"
 ACCEPTED_CONTENT_TYPES: Final = frozenset({JPEG, PNG, WEBP, HEIC, PDF})
 
-# Larger images are refused before decoding (a 50 MP RGB image is already 150 MB in memory).
-MAX_PIXELS: Final = 50_000_000
+# Larger images are refused from their header, before decoding: a phone camera takes at most
+# about 12-16 MP (50 MP sensors bin to 12 MP by default); 40 MP RGBA is 160 MB decoded.
+MAX_PIXELS: Final = 40_000_000
+# Stored photos are scaled down to this long edge: enough to read any paper document.
+MAX_EDGE: Final = 4096
+# Inspections running at once in one process, by default (see inspect_bounded).
+MAX_CONCURRENT_INSPECTIONS: Final = 2
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 90
 
@@ -133,12 +147,58 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+_malloc_trim: Any
+try:
+    _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+except (OSError, AttributeError):  # pragma: no cover - not glibc
+    _malloc_trim = None
+
+# One semaphore per event loop (in production, one per process).
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def inspect_bounded(
+    data: bytes,
+    declared_content_type: str,
+    *,
+    max_bytes: int,
+    max_concurrent: int = MAX_CONCURRENT_INSPECTIONS,
+) -> Sanitised | Rejection:
+    """``inspect_and_sanitise`` in a worker thread, at most ``max_concurrent`` at once in this
+    event loop (the first call's value sets the bound); the others wait their turn."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(max_concurrent)
+    async with slots:
+        return await asyncio.to_thread(
+            _inspect_and_release, data, declared_content_type, max_bytes=max_bytes
+        )
+
+
+def _inspect_and_release(
+    data: bytes, declared_content_type: str, *, max_bytes: int
+) -> Sanitised | Rejection:
+    try:
+        return inspect_and_sanitise(data, declared_content_type, max_bytes=max_bytes)
+    finally:
+        # Decoded pixels are freed in blocks that glibc keeps in the thread's arena; hand the
+        # free pages back to the system, or the process stays at its peak for good.
+        if _malloc_trim is not None:
+            _malloc_trim(0)
+
+
 def inspect_and_sanitise(
     data: bytes, declared_content_type: str, *, max_bytes: int, max_pixels: int = MAX_PIXELS
 ) -> Sanitised | Rejection:
     """Check an upload and return what to store, or why it is refused.
 
-    Reasons: ``too_large`` (over ``max_bytes``, or an image over ``max_pixels``),
+    Photos with a long edge over ``MAX_EDGE`` are scaled down to it.
+
+    Reasons: ``too_large`` (over ``max_bytes``, an image over ``max_pixels`` by its header, or
+    a PDF over its page limit),
     ``unsupported_type`` (not JPEG/PNG/WebP/HEIC/PDF by its magic bytes, or something that cannot
     be inspected), ``type_mismatch`` (magic bytes disagree with the declared type),
     ``corrupt_image`` (does not decode fully; also a truncated or unparseable PDF), ``polyglot``
@@ -358,7 +418,14 @@ def _decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
         image.close()
         raise _Reject("too_large", f"{width}x{height} pixels, limit {max_pixels}")
     try:
+        if content_type == JPEG and max(width, height) > MAX_EDGE:
+            # Let the decoder scale down by 1/2, 1/4 or 1/8 while decoding, as far as it can
+            # while staying at least MAX_EDGE on the long edge.
+            scale = MAX_EDGE / max(width, height)
+            image.draft(None, (max(1, round(width * scale)), max(1, round(height * scale))))
         image.load()
+        if max(image.size) > MAX_EDGE:
+            image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)  # in place
     except Image.DecompressionBombError as exc:
         raise _Reject("too_large", "image has too many pixels") from exc
     except Exception as exc:

@@ -256,6 +256,30 @@ def test_exif_orientation_is_applied_before_stripping() -> None:
     assert pixel[0] > 150 and pixel[1] < 100
 
 
+def test_large_photo_is_scaled_down_upright() -> None:
+    # 5000x3000 stored, "rotate 90° CW to display": stored as 4096 on the long edge, portrait.
+    data = jpeg_bytes(picture((5000, 3000)), exif=exif_with_gps(orientation=6))
+    result = accepted(inspect_and_sanitise(data, "image/jpeg", max_bytes=LIMIT))
+    assert (result.width, result.height) == (2458, 4096)
+    cleaned = Image.open(io.BytesIO(result.data))
+    assert cleaned.size == (2458, 4096)
+    assert len(cleaned.getexif()) == 0
+    png = png_bytes(picture((4200, 100)))
+    assert accepted(inspect_and_sanitise(png, "image/png", max_bytes=LIMIT)).width == 4096
+
+
+def test_pixel_ceiling_is_checked_from_the_header() -> None:
+    # 7000x7000 RGBA (49 MP) in a few hundred bytes of header and zlib data.
+    ihdr = struct.pack(">IIBBBBB", 7000, 7000, 8, 6, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + png_chunk(b"IEND", b"")
+    )
+    assert rejected(inspect_and_sanitise(data, "image/png", max_bytes=LIMIT)) == "too_large"
+
+
 def test_icc_profile_is_kept() -> None:
     from PIL import ImageCms
 
