@@ -50,6 +50,8 @@ class Settings:
     upload_url_ttl_seconds: int = 600
     download_url_ttl_seconds: int = 300
     max_document_bytes: int = 10 * 1024 * 1024
+    # Uploaded files checked (decoded, re-encoded) at once per process; the rest queue.
+    max_concurrent_inspections: int = 2
     db_pool_min: int = 1
     db_pool_max: int = 10
     log_level: str = "INFO"
@@ -112,6 +114,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
         track_per_ip_limit=_int(env, "TRACK_PER_IP_LIMIT", defaults.track_per_ip_limit),
         max_document_bytes=_int(env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes),
+        max_concurrent_inspections=_int(
+            env, "MAX_CONCURRENT_INSPECTIONS", defaults.max_concurrent_inspections
+        ),
         db_pool_min=_int(env, "DB_POOL_MIN", defaults.db_pool_min, minimum=0),
         db_pool_max=_int(env, "DB_POOL_MAX", defaults.db_pool_max),
         log_level=env.get("LOG_LEVEL") or defaults.log_level,

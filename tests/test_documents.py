@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import gc
 import hashlib
 import io
+import struct
+import time
 import uuid
 import zipfile
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +26,7 @@ from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, staff
 
+MB = 1024 * 1024
 UNIT = "00004"
 OTHER_UNIT = "00008"
 FALLBACK_PROCEDURE = "TEST.DOCUMENTS"
@@ -577,3 +584,107 @@ async def test_list_pages_with_a_cursor(client: httpx.AsyncClient, filing: Filin
         422,
         "validation-failed",
     )
+
+
+# ----- memory under a burst of large images -------------------------------------------------
+
+
+def _zlib_of_repeats(block: bytes, count: int) -> bytes:
+    """zlib data for ``count`` copies of ``block`` without compressing them all (a full flush
+    makes each copy's compressed form independent)."""
+    packer = zlib.compressobj(9)
+    first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    end = packer.flush()[:-4]
+    checksum = 1
+    for _ in range(count):
+        checksum = zlib.adler32(block, checksum)
+    return first + again * (count - 1) + end + checksum.to_bytes(4, "big")
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return (
+        len(payload).to_bytes(4, "big")
+        + kind
+        + payload
+        + zlib.crc32(kind + payload).to_bytes(4, "big")
+    )
+
+
+@functools.cache
+def huge_png() -> bytes:
+    """7000 x 7000 RGBA (49 megapixels, 196 MB decoded) in about 200 KB, built without ever
+    holding the pixels."""
+    width = height = 7000
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    rows = _zlib_of_repeats(bytes(1 + 4 * width) * 100, height // 100)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", rows)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+@functools.cache
+def big_jpeg() -> bytes:
+    """6000 x 6000 (36 megapixels, under the cap): a phone photo of a page, oversized."""
+    image = Image.new("RGB", (6000, 6000), (250, 250, 245))
+    image.paste((20, 20, 20), (500, 500, 5500, 700))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _rss_kib(field: str) -> int:
+    with open("/proc/self/status") as status:  # noqa: PTH123
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(field)
+
+
+async def test_burst_of_large_images_stays_within_memory(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    settings: Settings,
+    procedure: tuple[str, str],
+) -> None:
+    # The API runs in this process (a uvicorn thread), so its memory is this process's.
+    files = [(huge_png(), "image/png")] * 4 + [(big_jpeg(), "image/jpeg")] * 4
+    tickets = []
+    for data, content_type in files:
+        # One application each: completions of one application queue on its row lock.
+        citizen_id, headers = await citizen(db, settings)
+        application_id = await new_application(db, procedure[0], citizen_id)
+        filing = Filing(citizen_id, headers, application_id, procedure[1])
+        created = await start(client, filing, data, content_type)
+        assert created.status_code == 201, created.text
+        await put(created.json(), data)
+        tickets.append((filing, created.json()["document_id"]))
+
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as clear:  # noqa: PTH123
+        clear.write("5")  # resets the peak (VmHWM) to the current RSS
+    before = _rss_kib("VmRSS")
+    started = time.monotonic()
+    responses = await asyncio.gather(
+        *(complete(client, filing, document_id, None) for filing, document_id in tickets)
+    )
+    elapsed = time.monotonic() - started
+    peak = _rss_kib("VmHWM")
+    after = _rss_kib("VmRSS")
+    print(
+        f"burst of {len(files)}: {elapsed:.2f} s, RSS {before // 1024} MB before,"
+        f" peak {peak // 1024} MB (+{(peak - before) // 1024} MB), {after // 1024} MB after"
+    )
+    for response, (_, content_type) in zip(responses, files, strict=True):
+        if content_type == "image/png":  # 49 megapixels: refused from the header
+            assert problem(response, 422, "document-rejected")["reason"] == "too_large"
+        else:
+            assert response.status_code == 200, response.text
+    # Two inspections at once (MAX_CONCURRENT_INSPECTIONS), each at most ~300 MB for a 36 MP
+    # photo (108 MB decoded, 74 MB resize intermediate, 50 MB result, encoder buffers): ~600 MB.
+    # Without the bound the same burst peaked at ~2 GB and stayed there.
+    assert (peak - before) * 1024 < 700 * MB
+    assert elapsed < 10

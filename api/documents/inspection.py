@@ -3,24 +3,32 @@
 ``inspect_and_sanitise`` either rejects the file with a stable reason code or returns the bytes to
 store. Photos (JPEG, PNG, WebP, HEIC) are decoded fully and re-encoded with Pillow, which drops
 every piece of metadata (EXIF including GPS, XMP, comments, text chunks) after applying the EXIF
-orientation; HEIC is converted to JPEG. PDFs are stored as they are once they pass the active
-content checks.
+orientation; HEIC is converted to JPEG. PDFs are parsed and rewritten without their active
+content (see ``api.documents.pdf``).
 
-The work is CPU-bound (full decode and re-encode): call it from a worker or a thread.
+The work is CPU-bound (full decode and re-encode) and a photo's pixels take far more memory than
+its file: call ``inspect_bounded`` from async code, which runs it in a thread and lets only a few
+inspections run at once in the process, so a burst of uploads queues instead of exhausting memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import hashlib
 import importlib
 import io
 import re
+import weakref
 import zlib
 from types import ModuleType
 from typing import Any, Final, Literal
 
 import msgspec
 from PIL import Image, ImageOps
+
+from api.documents.pdf import PdfRefused, sanitise_pdf
 
 pillow_heif: ModuleType | None
 try:  # pillow-heif is a project dependency; without it HEIC cannot be cleaned and is refused.
@@ -30,18 +38,21 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 __all__ = [
     "ACCEPTED_CONTENT_TYPES",
+    "MAX_CONCURRENT_INSPECTIONS",
+    "MAX_EDGE",
     "MAX_PIXELS",
     "RejectReason",
     "Rejection",
     "Sanitised",
     "heic_supported",
     "inspect_and_sanitise",
+    "inspect_bounded",
     "normalise_content_type",
     "sniff_content_type",
 ]
 
 RejectReason = Literal[
-    "too_large", "unsupported_type", "type_mismatch", "corrupt_image", "polyglot"
+    "too_large", "unsupported_type", "type_mismatch", "corrupt_image", "polyglot", "encrypted_pdf"
 ]
 
 JPEG: Final = "image/jpeg"
@@ -51,12 +62,15 @@ HEIC: Final = "image/heic"
 PDF: Final = "application/pdf"
 ACCEPTED_CONTENT_TYPES: Final = frozenset({JPEG, PNG, WEBP, HEIC, PDF})
 
-# Larger images are refused before decoding (a 50 MP RGB image is already 150 MB in memory).
-MAX_PIXELS: Final = 50_000_000
+# Larger images are refused from their header, before decoding: a phone camera takes at most
+# about 12-16 MP (50 MP sensors bin to 12 MP by default); 40 MP RGBA is 160 MB decoded.
+MAX_PIXELS: Final = 40_000_000
+# Stored photos are scaled down to this long edge: enough to read any paper document.
+MAX_EDGE: Final = 4096
+# Inspections running at once in one process, by default (see inspect_bounded).
+MAX_CONCURRENT_INSPECTIONS: Final = 2
 JPEG_QUALITY: Final = 90
 WEBP_QUALITY: Final = 90
-# Decompressed PDF object streams inspected per file, at most.
-PDF_OBJECT_STREAM_BUDGET: Final = 32 * 1024 * 1024
 
 _ALIASES: Final = {
     "image/jpg": JPEG,
@@ -81,13 +95,6 @@ _FOREIGN_NEEDLES: Final = (b"%pdf-", b"<script", b"<html", b"<?php")
 _ZIP_RECORD: Final = re.compile(rb"PK\x03\x04[\x00-\x3f]\x00|PK\x05\x06\x00\x00\x00\x00")
 # In JPEG entropy-coded data, 0xFF is followed by 0x00 (stuffing), a restart marker or fill.
 _JPEG_MARKER_IN_SCAN: Final = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
-_PDF_NAME: Final = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
-_PDF_ACTIVE_NAMES: Final = frozenset(
-    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles"}
-)
-_PDF_STREAM: Final = re.compile(rb"(?<!end)stream(?:\r\n|\n)")
-_PDF_LENGTH: Final = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-_PDF_HEX_ESCAPE: Final = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
 class Sanitised(msgspec.Struct, frozen=True, kw_only=True):
@@ -99,7 +106,7 @@ class Sanitised(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str
     width: int | None = None
     height: int | None = None
-    # True when the bytes were re-encoded (images), False when stored as uploaded (PDF).
+    # True when the bytes were re-encoded or rewritten (every accepted upload today).
     reencoded: bool = False
 
 
@@ -140,16 +147,64 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+_malloc_trim: Any
+try:
+    _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+except (OSError, AttributeError):  # pragma: no cover - not glibc
+    _malloc_trim = None
+
+# One semaphore per event loop (in production, one per process).
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def inspect_bounded(
+    data: bytes,
+    declared_content_type: str,
+    *,
+    max_bytes: int,
+    max_concurrent: int = MAX_CONCURRENT_INSPECTIONS,
+) -> Sanitised | Rejection:
+    """``inspect_and_sanitise`` in a worker thread, at most ``max_concurrent`` at once in this
+    event loop (the first call's value sets the bound); the others wait their turn."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(max_concurrent)
+    async with slots:
+        return await asyncio.to_thread(
+            _inspect_and_release, data, declared_content_type, max_bytes=max_bytes
+        )
+
+
+def _inspect_and_release(
+    data: bytes, declared_content_type: str, *, max_bytes: int
+) -> Sanitised | Rejection:
+    try:
+        return inspect_and_sanitise(data, declared_content_type, max_bytes=max_bytes)
+    finally:
+        # Decoded pixels are freed in blocks that glibc keeps in the thread's arena; hand the
+        # free pages back to the system, or the process stays at its peak for good.
+        if _malloc_trim is not None:
+            _malloc_trim(0)
+
+
 def inspect_and_sanitise(
     data: bytes, declared_content_type: str, *, max_bytes: int, max_pixels: int = MAX_PIXELS
 ) -> Sanitised | Rejection:
     """Check an upload and return what to store, or why it is refused.
 
-    Reasons: ``too_large`` (over ``max_bytes``, or an image over ``max_pixels``),
+    Photos with a long edge over ``MAX_EDGE`` are scaled down to it.
+
+    Reasons: ``too_large`` (over ``max_bytes``, an image over ``max_pixels`` by its header, or
+    a PDF over its page limit),
     ``unsupported_type`` (not JPEG/PNG/WebP/HEIC/PDF by its magic bytes, or something that cannot
     be inspected), ``type_mismatch`` (magic bytes disagree with the declared type),
-    ``corrupt_image`` (does not decode fully; also a truncated PDF), ``polyglot`` (data after the
-    end of the image, other formats or markup hidden inside, or PDF active content).
+    ``corrupt_image`` (does not decode fully; also a truncated or unparseable PDF), ``polyglot``
+    (data after the end of the image or PDF, other formats or markup hidden inside an image),
+    ``encrypted_pdf`` (a PDF with any encryption, even with an empty password). An accepted PDF
+    is rewritten without its active content (scripts, actions, embedded files, XFA).
     """
     if len(data) > max_bytes:
         return Rejection(reason="too_large", detail=f"{len(data)} bytes, limit {max_bytes}")
@@ -164,11 +219,16 @@ def inspect_and_sanitise(
     try:
         if sniffed == PDF:
             _check_pdf(data)
+            try:
+                cleaned = sanitise_pdf(data)
+            except PdfRefused as refused:
+                raise _Reject(refused.reason, refused.detail) from refused
             return Sanitised(
-                data=data,
+                data=cleaned,
                 content_type=PDF,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(cleaned),
+                sha256=hashlib.sha256(cleaned).hexdigest(),
+                reencoded=True,
             )
         if sniffed == HEIC and pillow_heif is None:
             raise _Reject("unsupported_type", "HEIC support (pillow-heif) is not installed")
@@ -358,7 +418,14 @@ def _decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
         image.close()
         raise _Reject("too_large", f"{width}x{height} pixels, limit {max_pixels}")
     try:
+        if content_type == JPEG and max(width, height) > MAX_EDGE:
+            # Let the decoder scale down by 1/2, 1/4 or 1/8 while decoding, as far as it can
+            # while staying at least MAX_EDGE on the long edge.
+            scale = MAX_EDGE / max(width, height)
+            image.draft(None, (max(1, round(width * scale)), max(1, round(height * scale))))
         image.load()
+        if max(image.size) > MAX_EDGE:
+            image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)  # in place
     except Image.DecompressionBombError as exc:
         raise _Reject("too_large", "image has too many pixels") from exc
     except Exception as exc:
@@ -418,50 +485,6 @@ def _reencode(data: bytes, content_type: str, max_pixels: int) -> Sanitised:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def _pdf_active_name(chunk: bytes) -> bytes | None:
-    """The first name in ``chunk`` that enables active content, with #xx escapes decoded."""
-    for match in _PDF_NAME.finditer(chunk):
-        name = match.group()[1:]
-        if len(name) > 64:
-            continue
-        if b"#" in name:
-            name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
-        if name in _PDF_ACTIVE_NAMES:
-            return name
-    return None
-
-
-def _pdf_object_streams(data: bytes) -> list[bytes]:
-    """Decompressed contents of the PDF's object streams (/Type /ObjStm), where objects such as
-    a /JavaScript action can hide from a scan of the raw bytes."""
-    streams: list[bytes] = []
-    budget = PDF_OBJECT_STREAM_BUDGET
-    for match in _PDF_STREAM.finditer(data):
-        body_start = match.end()
-        dict_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
-        stream_dict = data[max(dict_start, 0) : match.start()]
-        if b"/ObjStm" not in stream_dict:
-            continue
-        length = _PDF_LENGTH.search(stream_dict)
-        body_end = body_start + int(length.group(1)) if length else -1
-        if not length or body_end > len(data):
-            body_end = data.find(b"endstream", body_start)
-            if body_end < 0:
-                body_end = len(data)
-        inflater = zlib.decompressobj()
-        try:
-            content = inflater.decompress(data[body_start:body_end], budget + 1)
-        except zlib.error as exc:
-            raise _Reject(
-                "unsupported_type", "PDF object stream cannot be inspected (encrypted or unknown)"
-            ) from exc
-        budget -= len(content)
-        if budget < 0:
-            raise _Reject("too_large", "PDF object streams are too large to inspect")
-        streams.append(content)
-    return streams
-
-
 def _check_pdf(data: bytes) -> None:
     eof = data.rfind(b"%%EOF")
     if eof < 0:
@@ -470,6 +493,3 @@ def _check_pdf(data: bytes) -> None:
         raise _Reject("polyglot", "data after the PDF's final %%EOF marker")
     if _ZIP_RECORD.search(data):
         raise _Reject("polyglot", "PDF contains a ZIP archive record")
-    for chunk in (data, *_pdf_object_streams(data)):
-        if (name := _pdf_active_name(chunk)) is not None:
-            raise _Reject("polyglot", f"PDF has active content (/{name.decode()})")

@@ -10,7 +10,6 @@ completion whose database commit failed can simply be retried.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import uuid
@@ -24,7 +23,7 @@ from api.core.actors import Actor, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import FieldProblem, Problem, validation_failed
 from api.core.storage import ObjectStorage
-from api.documents.inspection import Rejection, Sanitised, inspect_and_sanitise
+from api.documents.inspection import Rejection, Sanitised, inspect_bounded
 from api.documents.problems import (
     DocumentNotFound,
     DocumentNotStored,
@@ -253,9 +252,12 @@ class DocumentService:
             return "size_mismatch"
         if hashlib.sha256(data).hexdigest() != row.declared_sha256:
             return "checksum_mismatch"
-        # Decoding and re-encoding is CPU-bound: keep it off the event loop.
-        verdict = await asyncio.to_thread(
-            inspect_and_sanitise, data, row.declared_content_type, max_bytes=max_bytes
+        # Decoding and re-encoding is CPU-bound and memory-hungry: in a thread, a few at once.
+        verdict = await inspect_bounded(
+            data,
+            row.declared_content_type,
+            max_bytes=max_bytes,
+            max_concurrent=self._settings.max_concurrent_inspections,
         )
         if isinstance(verdict, Rejection):
             return verdict.reason

@@ -45,14 +45,10 @@ def test_a_reason_without_an_entry_still_gets_an_explanation() -> None:
     assert problem.detail.render("vi") == "Tệp không hợp lệ. Vui lòng tải lên lại."
 
 
-def test_reasons_being_added_by_inspection_already_read_well() -> None:
+def test_an_encrypted_pdf_is_explained() -> None:
     assert reason_message("encrypted_pdf").render("vi") == (
         "Tệp PDF được đặt mật khẩu hoặc mã hóa; vui lòng gửi bản không khóa."
     )
-    assert reason_message("too_many_pixels").render("en") == (
-        "The image resolution is too high (at most 40 megapixels)."
-    )
-    assert reason_message("corrupt_pdf").render("en") == "The PDF is damaged or cannot be read."
 
 
 def test_the_size_limit_reads_in_whole_megabytes() -> None:

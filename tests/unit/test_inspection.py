@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
 import zlib
 
+import pikepdf
 import pytest
 from PIL import Image, ImageChops, PngImagePlugin
 
@@ -18,6 +20,7 @@ from api.documents.inspection import (
     normalise_content_type,
     sniff_content_type,
 )
+from tests.unit.test_pdf_sanitise import assert_inert
 
 MB = 1024 * 1024
 LIMIT = 10 * MB
@@ -253,6 +256,30 @@ def test_exif_orientation_is_applied_before_stripping() -> None:
     assert pixel[0] > 150 and pixel[1] < 100
 
 
+def test_large_photo_is_scaled_down_upright() -> None:
+    # 5000x3000 stored, "rotate 90° CW to display": stored as 4096 on the long edge, portrait.
+    data = jpeg_bytes(picture((5000, 3000)), exif=exif_with_gps(orientation=6))
+    result = accepted(inspect_and_sanitise(data, "image/jpeg", max_bytes=LIMIT))
+    assert (result.width, result.height) == (2458, 4096)
+    cleaned = Image.open(io.BytesIO(result.data))
+    assert cleaned.size == (2458, 4096)
+    assert len(cleaned.getexif()) == 0
+    png = png_bytes(picture((4200, 100)))
+    assert accepted(inspect_and_sanitise(png, "image/png", max_bytes=LIMIT)).width == 4096
+
+
+def test_pixel_ceiling_is_checked_from_the_header() -> None:
+    # 7000x7000 RGBA (49 MP) in a few hundred bytes of header and zlib data.
+    ihdr = struct.pack(">IIBBBBB", 7000, 7000, 8, 6, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000))
+        + png_chunk(b"IEND", b"")
+    )
+    assert rejected(inspect_and_sanitise(data, "image/png", max_bytes=LIMIT)) == "too_large"
+
+
 def test_icc_profile_is_kept() -> None:
     from PIL import ImageCms
 
@@ -395,12 +422,16 @@ def build_pdf(catalog_extra: bytes = b"", extra_objects: tuple[bytes, ...] = ())
     return bytes(out)
 
 
-def test_minimal_pdf_passes_unchanged() -> None:
+def test_minimal_pdf_is_rewritten() -> None:
     data = build_pdf()
     result = accepted(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT))
-    assert result.data == data
+    assert result.data != data  # written anew by qpdf, not stored as uploaded
+    assert result.data.startswith(b"%PDF-")
     assert result.content_type == "application/pdf"
-    assert not result.reencoded
+    assert result.reencoded
+    assert result.size == len(result.data)
+    assert result.sha256 == hashlib.sha256(result.data).hexdigest()
+    assert_inert(result.data)
 
 
 def test_pillow_written_pdf_passes() -> None:
@@ -409,54 +440,32 @@ def test_pillow_written_pdf_passes() -> None:
     assert accepted(inspect_and_sanitise(out.getvalue(), "application/pdf", max_bytes=LIMIT))
 
 
+# Active content used to be refused as a polyglot; it is now removed by the rewrite (see
+# test_pdf_sanitise.py for the full set), and the cleaned file is stored.
 @pytest.mark.parametrize(
     ("catalog_extra", "extra_objects"),
     [
         (b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ", ()),
-        (b"/OpenAction 4 0 R ", (b"<< /S /JavaScript /JS 5 0 R >>",)),
+        (b"/OpenAction 4 0 R ", (b"<< /S /JavaScript /JS 5 0 R >>", b"<< /Length 12 >>")),
         # Hex-escaped names (/J#61vaScript is /JavaScript) must not slip through.
         (b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> ", ()),
         (b"/Names << /EmbeddedFiles 4 0 R >> ", (b"<< /Names [] >>",)),
-        (b"", (b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> /Type /EmbeddedFile >>",)),
+        (b"/AF [4 0 R] ", (b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>", b"<< >>")),
         (b"/OpenAction 4 0 R ", (b"<< /S /Launch /F (cmd.exe) >>",)),
     ],
 )
-def test_pdf_with_active_content_is_rejected(
+def test_pdf_active_content_is_removed(
     catalog_extra: bytes, extra_objects: tuple[bytes, ...]
 ) -> None:
     data = build_pdf(catalog_extra, extra_objects)
-    assert rejected(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT)) == "polyglot"
+    assert_inert(accepted(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT)).data)
 
 
 def test_pdf_names_that_merely_start_like_active_ones_are_fine() -> None:
     data = build_pdf(b"/JSONData (x) /Launcher (y) /PageMode /UseNone ")
-    assert accepted(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT))
-
-
-def test_pdf_javascript_hidden_in_an_object_stream_is_rejected() -> None:
-    hidden = b"4 0 << /S /JavaScript /JS (app.alert(1)) >>"
-    packed = zlib.compress(hidden)
-    stream = (
-        b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
-        + packed
-        + b"\nendstream"
-    )
-    data = build_pdf(b"/OpenAction 5 0 R ", (b"<< /Type /Catalog >>", stream))
-    assert b"JavaScript" not in data
-    assert rejected(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT)) == "polyglot"
-    # The same object stream without active content is fine.
-    harmless = zlib.compress(b"4 0 << /Type /Annot >>")
-    clean = build_pdf(
-        b"",
-        (
-            b"<< /Type /Catalog >>",
-            b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
-            % len(harmless)
-            + harmless
-            + b"\nendstream",
-        ),
-    )
-    assert accepted(inspect_and_sanitise(clean, "application/pdf", max_bytes=LIMIT))
+    result = accepted(inspect_and_sanitise(data, "application/pdf", max_bytes=LIMIT))
+    with pikepdf.open(io.BytesIO(result.data)) as pdf:
+        assert {"/JSONData", "/Launcher", "/PageMode"} <= set(pdf.Root.keys())
 
 
 def test_pdf_polyglots_and_truncation() -> None:
