@@ -324,7 +324,7 @@ class ApplicationService:
             result = validate_form(
                 parse_field_definitions(row["form_fields"]), form, self._units, partial=False
             )
-            errors += [LegacyField(e.path, e.code, e.vi, e.en) for e in result.errors]
+            errors += result.errors
             form = result.cleaned
             # At the counter the officer has seen the originals: photos are not required.
             if row["channel"] != "counter":
@@ -767,9 +767,7 @@ class ApplicationService:
             parse_field_definitions(raw_fields), values, self._units, partial=partial
         )
         if result.errors:
-            raise validation_failed(
-                [LegacyField(e.path, e.code, e.vi, e.en) for e in result.errors]
-            )
+            raise validation_failed(result.errors)
         return result.cleaned
 
     async def _complete_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record:
