@@ -10,13 +10,16 @@ import asyncio
 import hashlib
 import re
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 
 from api.applications.calendar_store import load_working_calendar
+from api.applications.events import decode_event
 from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
 from api.core.clock import vn_today
 from api.settings import Settings
@@ -43,6 +46,21 @@ COMPLETE_FORM: dict[str, Any] = {
     "mother_full_name": "Trần Thị Hoa",
     "relationship_to_child": "mother",
 }
+
+
+@pytest.fixture(autouse=True)
+async def events_keep_their_contract(db: asyncpg.Connection) -> AsyncIterator[None]:
+    """Every event a test writes decodes with the typed contract (unknown fields fail), and
+    names the type and seq of its row. The lifecycle and processing tests import this too."""
+    before = await db.fetchval("SELECT coalesce(max(change_seq), 0) FROM events")
+    yield
+    rows = await db.fetch(
+        "SELECT type, seq, payload FROM events WHERE change_seq > $1 ORDER BY change_seq", before
+    )
+    for row in rows:
+        event = decode_event(row["type"], row["seq"], row["payload"])
+        assert (row["payload"]["type"], row["payload"]["seq"]) == (row["type"], row["seq"])
+        assert event.seq == row["seq"]
 
 
 async def add_inactive_procedure(db: asyncpg.Connection) -> None:
@@ -459,6 +477,9 @@ async def test_submit_lists_missing_fields_and_documents_then_assigns_receipt_an
     )
     assert event["type"] == "application.submitted"
     assert set(event["payload"]) == {
+        "type",
+        "schema_version",
+        "seq",
         "application_id",
         "receipt_code",
         "procedure_code",
@@ -477,7 +498,7 @@ async def test_submit_lists_missing_fields_and_documents_then_assigns_receipt_an
     assert event["payload"]["receipt_code"] == body["receipt_code"]
     assert event["payload"]["due_date"] == body["due_date"]
     assert event["payload"]["version"] == 3
-    assert event["payload"]["occurred_at"].endswith("+00:00")
+    assert event["payload"]["occurred_at"].endswith("Z")  # UTC, as RFC 3339 writes it
     assert await journal_counts(db, draft["id"]) == (2, 2)
 
 

@@ -18,11 +18,14 @@ from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, staff
+
+# The autouse fixture decodes every event the tests here write with the typed contract.
 from tests.test_applications import (
     COMMUNE_PROCEDURE,
     REQUIRED_CODES,
     commune_codes,
     create_draft,
+    events_keep_their_contract,  # noqa: F401
     journal_counts,
     key_header,
     store_documents,
@@ -217,7 +220,7 @@ async def test_each_change_and_its_journal_share_one_transaction(
     )
     assert audit["device_time"] == datetime.fromisoformat("2026-11-23T01:15:00+00:00")
     assert isinstance(event["id"], uuid.UUID)
-    assert event["type"] == "application.status_changed"
+    assert event["type"] == "application.received"
     assert event["payload"]["citizen_id"] == str(citizen_id)
     assert event["payload"]["unit_code"] == "00004"
     seqs = [

@@ -17,6 +17,8 @@ from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
 from tests.support import citizen, random_cccd, staff
+
+# The autouse fixture decodes every event the tests here write with the typed contract.
 from tests.test_applications import (
     COMMUNE_PROCEDURE,
     COMPLETE_FORM,
@@ -24,6 +26,7 @@ from tests.test_applications import (
     REQUIRED_CODES,
     commune_codes,
     create_draft,
+    events_keep_their_contract,  # noqa: F401
     journal_counts,
     key_header,
     store_documents,
@@ -186,13 +189,13 @@ async def test_full_lifecycle_with_a_supplement_request_pausing_the_clock(
     assert types == [
         "application.created",
         "application.submitted",
-        "application.status_changed",
-        "application.status_changed",
+        "application.received",
+        "application.processing_started",
         "application.supplement_requested",
-        "application.status_changed",
-        "application.status_changed",
+        "application.resubmitted",
+        "application.approved",
         "application.result_issued",
-        "application.status_changed",
+        "application.completed",
     ]
     versions = [
         r["v"]

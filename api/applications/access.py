@@ -1,7 +1,8 @@
 """Loading an application for an actor: the one place the access rule meets the database.
 
 Out-of-scope applications are reported as 404, not 403, so ids of other people's files
-cannot be probed.
+cannot be probed. Lists (the officer queue) filter with ``unit_scope``, derived from the same
+rule, so a list holds exactly the applications its reader may open.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from api.core.actors import Actor, can_access_application
+from api.core.actors import Actor, can_access_application, can_act_for_unit
 from api.core.problems import NotFound
 
 _FETCH = """
@@ -21,6 +22,35 @@ FROM applications a JOIN units u ON u.code = a.unit_code
 WHERE a.id = $1
 """
 _FETCH_FOR_UPDATE = _FETCH + " FOR UPDATE OF a"
+
+
+class UnitScope(msgspec.Struct, frozen=True):
+    """The units an actor acts for, as a SQL filter takes them: every unit, or the units with
+    this code or of this agency (a None matches nothing)."""
+
+    every_unit: bool
+    unit_code: str | None
+    agency_code: str | None
+
+
+# The filter ``UnitScope`` stands for, over ``units u``; parameters: every_unit, unit_code,
+# agency_code (the numbers are the caller's).
+UNIT_SCOPE_SQL = "({every_unit} OR u.code = {unit_code} OR u.agency_code = {agency_code})"
+
+_NO_CODE = ""  # a code no unit or agency has
+
+
+def unit_scope(actor: Actor) -> UnitScope:
+    """``can_act_for_unit``, the one rule, asked about every unit, the actor's own unit and the
+    actor's own agency: the rule compares only those codes, so the answers are the whole rule."""
+    own_unit, own_agency = actor.unit_code, actor.agency_code
+    return UnitScope(
+        every_unit=can_act_for_unit(actor, _NO_CODE, _NO_CODE),
+        unit_code=own_unit if own_unit and can_act_for_unit(actor, own_unit, _NO_CODE) else None,
+        agency_code=(
+            own_agency if own_agency and can_act_for_unit(actor, _NO_CODE, own_agency) else None
+        ),
+    )
 
 
 class ApplicationRef(msgspec.Struct, frozen=True):

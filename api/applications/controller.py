@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-import asyncpg
 from litestar import Controller, Response, get, patch, post
-from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
+from api.applications.dependencies import SERVICES
+from api.applications.filing import FilingService
+from api.applications.processing import MoveCommand, ProcessingService
 from api.applications.schemas import (
     ActionRequest,
     ApplicationCreate,
@@ -20,8 +21,8 @@ from api.applications.schemas import (
     ApplicationRead,
     ApplicationUpdate,
 )
-from api.applications.service import ApplicationService, Command
 from api.applications.state_machine import Action
+from api.applications.views import ViewService
 from api.core.actors import Actor, citizen_only, signed_in
 from api.core.problems import problem_responses
 
@@ -46,10 +47,6 @@ MOVE_CONFLICT_NOTE = (
 )
 
 
-def _service(db: asyncpg.Connection, state: State) -> ApplicationService:
-    return ApplicationService(db, state.admin_units)
-
-
 def _status_change(
     action: Action, *, summary: str, description: str | None = None, problems: dict[int, str]
 ) -> HTTPRouteHandler:
@@ -62,20 +59,20 @@ def _status_change(
 
     async def handler(
         self: Controller,
-        db: asyncpg.Connection,
-        state: State,
+        processing: ProcessingService,
         actor: Actor,
         application_id: uuid.UUID,
         data: ActionRequest | None = None,
     ) -> ApplicationRead:
         body = data or ActionRequest()
-        command = Command(
+        command = MoveCommand(
             action=action,
             expected_version=body.expected_version,
             note=body.note,
             device_time=body.device_time,
         )
-        return await _service(db, state).perform(actor, application_id, command)
+        outcome = await processing.move(actor, application_id, command)
+        return outcome.application
 
     handler.__name__ = handler.__qualname__ = action  # how logs and tracebacks name it
     return post(
@@ -95,6 +92,7 @@ class ApplicationController(Controller):
     path = "/api/v1/applications"
     tags = ["Applications"]
     security = [{"bearer": []}]
+    dependencies = SERVICES
 
     @post(
         "/",
@@ -124,13 +122,12 @@ class ApplicationController(Controller):
     )
     async def create(
         self,
-        db: asyncpg.Connection,
-        state: State,
+        filing: FilingService,
         actor: Actor,
         idempotency_key: IdempotencyKey,
         data: ApplicationCreate,
     ) -> Response[ApplicationRead]:
-        application, created = await _service(db, state).create(actor, idempotency_key, data)
+        application, created = await filing.create(actor, idempotency_key, data)
         return Response(application, status_code=201 if created else 200)
 
     @get(
@@ -141,13 +138,12 @@ class ApplicationController(Controller):
     )
     async def list_mine(
         self,
-        db: asyncpg.Connection,
-        state: State,
+        views: ViewService,
         actor: Actor,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> ApplicationPage:
-        return await _service(db, state).list_own(actor, cursor=cursor, limit=limit)
+        return await views.list_own(actor, cursor=cursor, limit=limit)
 
     @get(
         "/{application_id:uuid}",
@@ -159,9 +155,9 @@ class ApplicationController(Controller):
         ),
     )
     async def detail(
-        self, db: asyncpg.Connection, state: State, actor: Actor, application_id: uuid.UUID
+        self, views: ViewService, actor: Actor, application_id: uuid.UUID
     ) -> ApplicationRead:
-        return await _service(db, state).detail(actor, application_id)
+        return await views.detail(actor, application_id)
 
     @patch(
         "/{application_id:uuid}",
@@ -185,13 +181,12 @@ class ApplicationController(Controller):
     )
     async def update(
         self,
-        db: asyncpg.Connection,
-        state: State,
+        filing: FilingService,
         actor: Actor,
         application_id: uuid.UUID,
         data: ApplicationUpdate,
     ) -> ApplicationRead:
-        return await _service(db, state).update(actor, application_id, data)
+        return await filing.update(actor, application_id, data)
 
     submit = _status_change(
         "submit",

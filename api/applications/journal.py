@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
+from api.applications.events import EventBase, event_payload, event_type
 from api.core.actors import Actor
 from api.core.logging import request_id_var
 
@@ -19,10 +19,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 """
 
 # The caller holds the application's row lock, so max(seq) + 1 cannot race.
+_NEXT_SEQ = """
+SELECT coalesce(max(seq), 0) + 1 FROM events WHERE application_id = $1
+"""
+
 _INSERT_EVENT = """
-INSERT INTO events (application_id, seq, type, payload)
-VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE application_id = $1), $2, $3)
-RETURNING id, seq
+INSERT INTO events (application_id, seq, type, payload) VALUES ($1, $2, $3, $4)
 """
 
 
@@ -54,13 +56,18 @@ async def write_audit(
     )
 
 
-async def write_event(
-    conn: asyncpg.Connection,
-    application_id: uuid.UUID,
-    event_type: str,
-    payload: dict[str, Any],
-) -> tuple[uuid.UUID, int]:
-    """Append an outbox event; ``payload`` must name the citizen and the unit for consumers."""
-    row = await conn.fetchrow(_INSERT_EVENT, application_id, event_type, payload)
-    assert row is not None
-    return row["id"], row["seq"]
+async def next_event_seq(conn: asyncpg.Connection, application_id: uuid.UUID) -> int:
+    """The ``seq`` of the application's next event (the caller holds its row lock)."""
+    seq: int = await conn.fetchval(_NEXT_SEQ, application_id)
+    return seq
+
+
+async def write_event(conn: asyncpg.Connection, event: EventBase) -> None:
+    """Append an outbox event, numbered by ``next_event_seq`` in the same transaction."""
+    await conn.execute(
+        _INSERT_EVENT,
+        event.application_id,
+        event.seq,
+        event_type(type(event)),
+        event_payload(event),
+    )

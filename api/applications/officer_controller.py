@@ -9,19 +9,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-import asyncpg
 from litestar import Controller, get, post
-from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api.applications.controller import MOVE_CONFLICT_NOTE, NOT_FOUND_NOTE
+from api.applications.dependencies import SERVICES
+from api.applications.processing import MoveCommand, ProcessingService
+from api.applications.queue import QueueService
 from api.applications.schemas import (
     ApplicationRead,
     QueuePage,
     Sla,
     TransitionRequest,
 )
-from api.applications.service import ApplicationService, Command
 from api.applications.state_machine import QueueStatus
 from api.core.actors import Actor, signed_in, staff_only
 from api.core.problems import problem_responses
@@ -31,6 +31,7 @@ class OfficerController(Controller):
     path = "/api/v1"
     tags = ["Processing"]
     security = [{"bearer": []}]
+    dependencies = SERVICES
 
     @get(
         "/officer/queue",
@@ -47,16 +48,14 @@ class OfficerController(Controller):
     )
     async def queue(
         self,
-        db: asyncpg.Connection,
-        state: State,
+        queue_service: QueueService,
         actor: Actor,
         status: QueueStatus | None = None,
         sla: Sla | None = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> QueuePage:
-        service = ApplicationService(db, state.admin_units)
-        return await service.queue(actor, status=status, sla=sla, cursor=cursor, limit=limit)
+        return await queue_service.queue(actor, status=status, sla=sla, cursor=cursor, limit=limit)
 
     @post(
         "/applications/{application_id:uuid}/transitions",
@@ -92,18 +91,17 @@ class OfficerController(Controller):
     )
     async def transition(
         self,
-        db: asyncpg.Connection,
-        state: State,
+        processing: ProcessingService,
         actor: Actor,
         application_id: uuid.UUID,
         data: TransitionRequest,
     ) -> ApplicationRead:
-        command = Command(
+        command = MoveCommand(
             action=data.action,
             expected_version=data.expected_version,
             note=data.note,
             missing_documents=data.missing_documents,
             device_time=data.device_time,
         )
-        service = ApplicationService(db, state.admin_units)
-        return await service.perform(actor, application_id, command)
+        outcome = await processing.move(actor, application_id, command)
+        return outcome.application

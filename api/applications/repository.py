@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
+from api.applications.access import UNIT_SCOPE_SQL, UnitScope
 from api.applications.calendar import WorkingCalendar
 from api.applications.calendar_store import load_working_calendar
+from api.applications.events import ApplicationEvent, decode_event, event_type
+
+E = TypeVar("E", bound=ApplicationEvent)
 
 _PROCEDURE = """
 SELECT code, name_vi, name_en, agency_level, service_level, processing_days, required_documents,
@@ -81,11 +85,11 @@ RETURNING version, updated_at
 """
 
 _EVENTS = """
-SELECT type, payload, occurred_at FROM events WHERE application_id = $1 ORDER BY seq
+SELECT type, seq, payload, occurred_at FROM events WHERE application_id = $1 ORDER BY seq
 """
 
 _LAST_EVENT_OF_TYPE = """
-SELECT payload, occurred_at
+SELECT type, seq, payload, occurred_at
 FROM events
 WHERE application_id = $1 AND type = $2
 ORDER BY seq DESC
@@ -120,8 +124,8 @@ ORDER BY a.created_at DESC, a.id DESC
 LIMIT $4
 """
 
-# The scope condition is api.core.actors.can_act_for_unit written in SQL — the same rule, so
-# an officer's queue holds exactly the applications they may open. Change both together.
+# The scope is access.unit_scope (derived from the one rule), so an officer's queue holds
+# exactly the applications they may open.
 # Applications without a due date (none of ours: submit always sets one) sort last.
 _QUEUE = """
 SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
@@ -131,16 +135,14 @@ SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
 FROM applications a
 JOIN units u ON u.code = a.unit_code
 JOIN procedures p ON p.code = a.procedure_code
-WHERE ($1 = 'system_admin'
-       OR ($1 = 'officer' AND a.unit_code = $2)
-       OR ($1 IN ('agency_admin', 'agency_api') AND u.agency_code = $3))
+WHERE {scope}
   AND a.status = ANY($4::text[])
   AND ($5::date IS NULL OR a.due_date >= $5)
   AND ($6::date IS NULL OR a.due_date <= $6)
   AND ($7::date IS NULL OR (coalesce(a.due_date, 'infinity'::date), a.id) > ($7, $8::uuid))
 ORDER BY sort_due, a.id
 LIMIT $9
-"""
+""".format(scope=UNIT_SCOPE_SQL.format(every_unit="$1", unit_code="$2", agency_code="$3"))
 
 
 class ApplicationRepository:
@@ -238,13 +240,26 @@ class ApplicationRepository:
         assert row is not None
         return row["version"], row["updated_at"]
 
-    async def events(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
-        return list(await self._conn.fetch(_EVENTS, application_id))
+    async def events(self, application_id: uuid.UUID) -> list[tuple[ApplicationEvent, datetime]]:
+        """Every event of the application in order, each with when it was recorded."""
+        rows = await self._conn.fetch(_EVENTS, application_id)
+        return [
+            (decode_event(row["type"], row["seq"], row["payload"]), row["occurred_at"])
+            for row in rows
+        ]
 
     async def last_event_of_type(
-        self, application_id: uuid.UUID, event_type: str
-    ) -> asyncpg.Record | None:
-        return await self._conn.fetchrow(_LAST_EVENT_OF_TYPE, application_id, event_type)
+        self, application_id: uuid.UUID, event_class: type[E]
+    ) -> tuple[E, datetime] | None:
+        """The latest event of ``event_class`` with when it was recorded, or None."""
+        row = await self._conn.fetchrow(
+            _LAST_EVENT_OF_TYPE, application_id, event_type(event_class)
+        )
+        if row is None:
+            return None
+        event = decode_event(row["type"], row["seq"], row["payload"])
+        assert isinstance(event, event_class)
+        return event, row["occurred_at"]
 
     async def documents(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
         return list(await self._conn.fetch(_DOCUMENTS, application_id))
@@ -272,9 +287,7 @@ class ApplicationRepository:
     async def queue(
         self,
         *,
-        role: str,
-        unit_code: str | None,
-        agency_code: str | None,
+        scope: UnitScope,
         statuses: list[str],
         due_from: date | None,
         due_to: date | None,
@@ -285,9 +298,9 @@ class ApplicationRepository:
         return list(
             await self._conn.fetch(
                 _QUEUE,
-                role,
-                unit_code,
-                agency_code,
+                scope.every_unit,
+                scope.unit_code,
+                scope.agency_code,
                 statuses,
                 due_from,
                 due_to,

@@ -102,7 +102,8 @@ MOVES: dict[tuple[Status, Action], Move] = {
     ("result_issued", "confirm_receipt"): Move("completed", _CITIZEN),
 }
 
-# Statuses the citizen (or the counter officer) may still edit the form in.
+# Statuses the applicant may still change the application in: edit the form (the citizen or
+# the counter officer) and add input documents (the citizen; api/documents uses this set).
 EDITABLE: frozenset[str] = frozenset({"draft", "supplement_requested"})
 
 # No further processing: the deadline no longer runs (the queue reports no SLA for these).
@@ -111,14 +112,6 @@ FINISHED: frozenset[str] = frozenset(
 )
 # Closed for good: nobody has anything left to do (hidden from the default officer queue).
 CLOSED: frozenset[str] = frozenset({"returned", "rejected", "completed", "withdrawn"})
-
-_EVENT_FOR_STATUS: dict[str, str] = {
-    "draft": "application.created",
-    "submitted": "application.submitted",
-    "supplement_requested": "application.supplement_requested",
-    "result_issued": "application.result_issued",
-    "withdrawn": "application.withdrawn",
-}
 
 
 def parties_of(actor_kind: str, channel: str) -> frozenset[Party]:
@@ -141,8 +134,3 @@ def allowed_actions(status: str, parties: frozenset[Party]) -> list[Action]:
         for (from_status, action), move in MOVES.items()
         if from_status == status and move.parties & parties
     ]
-
-
-def event_type(to_status: str) -> str:
-    """The outbox event type announcing that an application reached ``to_status``."""
-    return _EVENT_FOR_STATUS.get(to_status, "application.status_changed")

@@ -3,8 +3,9 @@
 Each procedure in the catalogue carries ``form_fields``: a list of ``FieldDefinition``. The
 applicant's own identity (name, CCCD, address, phone) is never asked for here: it is taken
 from the citizen's profile. ``validate_form`` checks submitted values against the definitions
-and returns the cleaned values plus every problem at once (not just the first), each with a
-stable code and a Vietnamese and English message naming the field by its label.
+and returns the cleaned values plus every problem at once (not just the first), each a
+``FieldProblem`` with a stable code and a catalogue message (``forms.fields.*``) naming the
+field by its label in the reader's language.
 
 Pure Python: no database, no I/O. Administrative units are checked through the small
 ``AdminUnitLookup`` protocol (``api.geo.directory.AdminUnits`` satisfies it).
@@ -23,6 +24,8 @@ import msgspec
 
 from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
 from api.core.clock import vn_today
+from api.core.problems import FieldProblem
+from api.messages import Localised, msg
 
 FieldType = Literal[
     "text",
@@ -183,20 +186,11 @@ def _is_set(value: object) -> bool:
     return value is not None and value is not False
 
 
-class FieldError(msgspec.Struct, frozen=True):
-    """One problem with one submitted value."""
-
-    path: str
-    code: str
-    vi: str
-    en: str
-
-
 class FormResult(msgspec.Struct, frozen=True):
     """What validation kept (normalised, known fields only) and what it found wrong."""
 
     cleaned: dict[str, Any]
-    errors: list[FieldError]
+    errors: list[FieldProblem]
 
     @property
     def ok(self) -> bool:
@@ -222,61 +216,36 @@ def parse_field_definitions(raw: Sequence[Mapping[str, Any]]) -> list[FieldDefin
 
 
 # ---------------------------------------------------------------------------------------------
-# Messages
+# Message parameters (the texts are the catalogue's ``forms.fields.*`` entries)
 
 
-def _q(label: str) -> str:
-    return f"“{label}”"
+def _label(field: FieldDefinition) -> Localised:
+    return Localised(vi=field.label_vi, en=field.label_en)
 
 
-def _num(value: float, language: Literal["vi", "en"]) -> str:
+def _num(value: float) -> Localised:
+    """A number as each language writes it (Vietnamese: 1.000.000,5; English: 1,000,000.5)."""
     if float(value).is_integer():
         digits = f"{int(value):,}"
-        return digits.replace(",", ".") if language == "vi" else digits
+        return Localised(vi=digits.replace(",", "."), en=digits)
     text = f"{value:,}"
-    if language == "vi":
-        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return Localised(vi=text.replace(",", "\0").replace(".", ",").replace("\0", "."), en=text)
 
 
-def _vi_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-_KIND_VI: dict[str, str] = {
-    "text": "một chuỗi ký tự",
-    "long_text": "một chuỗi ký tự",
-    "number": "một số",
-    "date": "một ngày dạng YYYY-MM-DD",
-    "select": "một giá trị trong danh sách",
-    "boolean": "có hoặc không (true/false)",
-    "phone": "một số điện thoại dạng chuỗi ký tự",
-    "citizen_id": "một dãy 12 chữ số dạng chuỗi ký tự",
-    "admin_unit": "một đối tượng gồm province_code và commune_code",
-}
-_KIND_EN: dict[str, str] = {
-    "text": "a string",
-    "long_text": "a string",
-    "number": "a number",
-    "date": "a date string in YYYY-MM-DD form",
-    "select": "one of the listed values",
-    "boolean": "true or false",
-    "phone": "a phone number string",
-    "citizen_id": "a string of 12 digits",
-    "admin_unit": "an object with province_code and commune_code",
-}
+def _day(value: date) -> Localised:
+    return Localised(vi=value.strftime("%d/%m/%Y"), en=value.isoformat())
 
 
 class _Collector:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        self.errors: list[FieldError] = []
+        self.errors: list[FieldProblem] = []
 
     def path(self, *parts: str) -> str:
         return ".".join(p for p in (self.prefix, *parts) if p)
 
-    def add(self, path: str, code: ErrorCode, vi: str, en: str) -> None:
-        self.errors.append(FieldError(path=path, code=code, vi=vi, en=en))
+    def add(self, path: str, code: ErrorCode, entry: str, **params: Any) -> None:
+        self.errors.append(FieldProblem(path, code, f"forms.fields.{entry}", **params))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,29 +288,19 @@ def validate_form(
 
     for key in values:
         if key not in known:
-            out.add(
-                out.path(str(key)),
-                "unknown_field",
-                f"Trường {_q(str(key))} không có trong biểu mẫu của thủ tục này.",
-                f"{_q(str(key))} is not a field of this procedure's form.",
-            )
+            out.add(out.path(str(key)), "unknown_field", "unknown-field", name=str(key))
     return FormResult(cleaned=cleaned, errors=out.errors)
 
 
 def _required(out: _Collector, path: str, field: FieldDefinition) -> None:
-    if field.type in ("select", "boolean", "admin_unit"):
-        vi = f"Vui lòng chọn {_q(field.label_vi)}."
-    else:
-        vi = f"Vui lòng nhập {_q(field.label_vi)}."
-    out.add(path, "required", vi, f"{_q(field.label_en)} is required.")
+    chosen = field.type in ("select", "boolean", "admin_unit")
+    entry = "required-choose" if chosen else "required-enter"
+    out.add(path, "required", entry, label=_label(field))
 
 
 def _wrong_type(out: _Collector, path: str, field: FieldDefinition) -> object:
     out.add(
-        path,
-        "wrong_type",
-        f"{_q(field.label_vi)} phải là {_KIND_VI[field.type]}.",
-        f"{_q(field.label_en)} must be {_KIND_EN[field.type]}.",
+        path, "wrong_type", "wrong-type", label=_label(field), kind=msg(f"forms.kinds.{field.type}")
     )
     return _MISSING
 
@@ -380,40 +339,21 @@ def _text(field: FieldDefinition, raw: Any, path: str, out: _Collector) -> Any:
     value = unicodedata.normalize("NFC", raw.strip())
     length = len(value)
     limit = field.effective_max_length
+    label = _label(field)
     ok = True
     if field.min_length is not None and length < field.min_length:
         ok = False
-        out.add(
-            path,
-            "too_short",
-            f"{_q(field.label_vi)} phải có ít nhất {field.min_length} ký tự.",
-            f"{_q(field.label_en)} must be at least {field.min_length} characters long.",
-        )
+        out.add(path, "too_short", "too-short", label=label, n=field.min_length)
     if limit is not None and length > limit:
         ok = False
-        out.add(
-            path,
-            "too_long",
-            f"{_q(field.label_vi)} không được dài quá {limit} ký tự.",
-            f"{_q(field.label_en)} must be at most {limit} characters long.",
-        )
+        out.add(path, "too_long", "too-long", label=label, n=limit)
     allowed_controls = _LINE_BREAKS_AND_TABS if field.type == "long_text" else ""
     if any(unicodedata.category(c) == "Cc" and c not in allowed_controls for c in value):
         ok = False
-        out.add(
-            path,
-            "invalid_characters",
-            f"{_q(field.label_vi)} chứa ký tự điều khiển không được phép.",
-            f"{_q(field.label_en)} contains control characters that are not allowed.",
-        )
+        out.add(path, "invalid_characters", "invalid-characters", label=label)
     if field.pattern is not None and not re.fullmatch(field.pattern, value):
         ok = False
-        out.add(
-            path,
-            "pattern_mismatch",
-            f"{_q(field.label_vi)} không đúng định dạng.",
-            f"{_q(field.label_en)} is not in the expected format.",
-        )
+        out.add(path, "pattern_mismatch", "pattern-mismatch", label=label)
     return value if ok else _MISSING
 
 
@@ -425,29 +365,14 @@ def _number(field: FieldDefinition, raw: Any, path: str, out: _Collector) -> Any
     value: int | float = raw
     if field.integer and isinstance(value, float):
         if not value.is_integer():
-            out.add(
-                path,
-                "not_an_integer",
-                f"{_q(field.label_vi)} phải là số nguyên.",
-                f"{_q(field.label_en)} must be a whole number.",
-            )
+            out.add(path, "not_an_integer", "not-an-integer", label=_label(field))
             return _MISSING
         value = int(value)
     if field.min is not None and value < field.min:
-        out.add(
-            path,
-            "below_min",
-            f"{_q(field.label_vi)} không được nhỏ hơn {_num(field.min, 'vi')}.",
-            f"{_q(field.label_en)} must be at least {_num(field.min, 'en')}.",
-        )
+        out.add(path, "below_min", "below-min", label=_label(field), n=_num(field.min))
         return _MISSING
     if field.max is not None and value > field.max:
-        out.add(
-            path,
-            "above_max",
-            f"{_q(field.label_vi)} không được lớn hơn {_num(field.max, 'vi')}.",
-            f"{_q(field.label_en)} must be at most {_num(field.max, 'en')}.",
-        )
+        out.add(path, "above_max", "above-max", label=_label(field), n=_num(field.max))
         return _MISSING
     return value
 
@@ -462,39 +387,20 @@ def _date(field: FieldDefinition, raw: Any, path: str, out: _Collector, today: d
             parsed = date.fromisoformat(text)
         except ValueError:
             parsed = None
+    label = _label(field)
     if parsed is None:
-        out.add(
-            path,
-            "invalid_date",
-            f"{_q(field.label_vi)} không phải là ngày hợp lệ (định dạng YYYY-MM-DD).",
-            f"{_q(field.label_en)} is not a valid date (YYYY-MM-DD).",
-        )
+        out.add(path, "invalid_date", "invalid-date", label=label)
         return _MISSING
     ok = True
     if field.min_date is not None and parsed < (low := date.fromisoformat(field.min_date)):
         ok = False
-        out.add(
-            path,
-            "date_before_min",
-            f"{_q(field.label_vi)} không được trước ngày {_vi_date(low)}.",
-            f"{_q(field.label_en)} must not be before {low.isoformat()}.",
-        )
+        out.add(path, "date_before_min", "date-before-min", label=label, day=_day(low))
     if field.max_date is not None and parsed > (high := date.fromisoformat(field.max_date)):
         ok = False
-        out.add(
-            path,
-            "date_after_max",
-            f"{_q(field.label_vi)} không được sau ngày {_vi_date(high)}.",
-            f"{_q(field.label_en)} must not be after {high.isoformat()}.",
-        )
+        out.add(path, "date_after_max", "date-after-max", label=label, day=_day(high))
     if field.not_in_future and parsed > today:
         ok = False
-        out.add(
-            path,
-            "date_in_future",
-            f"{_q(field.label_vi)} không được là một ngày trong tương lai.",
-            f"{_q(field.label_en)} must not be in the future.",
-        )
+        out.add(path, "date_in_future", "date-in-future", label=label)
     return parsed.isoformat() if ok else _MISSING
 
 
@@ -502,16 +408,11 @@ def _select(field: FieldDefinition, raw: Any, path: str, out: _Collector) -> Any
     options = field.options or ()
     if isinstance(raw, str) and any(option.value == raw for option in options):
         return raw
-    out.add(
-        path,
-        "not_an_option",
-        f"{_q(field.label_vi)} phải là một trong các lựa chọn: "
-        + ", ".join(option.label_vi for option in options)
-        + ".",
-        f"{_q(field.label_en)} must be one of: "
-        + ", ".join(option.label_en for option in options)
-        + ".",
+    listed = Localised(
+        vi=", ".join(option.label_vi for option in options),
+        en=", ".join(option.label_en for option in options),
     )
+    out.add(path, "not_an_option", "not-an-option", label=_label(field), options=listed)
     return _MISSING
 
 
@@ -520,14 +421,7 @@ def _phone(field: FieldDefinition, raw: Any, path: str, out: _Collector) -> Any:
         return _wrong_type(out, path, field)
     normalised = normalise_vn_mobile(raw)
     if normalised is None:
-        out.add(
-            path,
-            "invalid_phone",
-            f"{_q(field.label_vi)} không phải là số điện thoại di động Việt Nam hợp lệ "
-            "(10 chữ số, ví dụ 0912345678).",
-            f"{_q(field.label_en)} is not a valid Vietnamese mobile number "
-            "(10 digits, e.g. 0912345678).",
-        )
+        out.add(path, "invalid_phone", "invalid-phone", label=_label(field))
         return _MISSING
     return normalised
 
@@ -537,13 +431,7 @@ def _citizen_id(field: FieldDefinition, raw: Any, path: str, out: _Collector) ->
         return _wrong_type(out, path, field)
     value = raw.strip()
     if cccd_structure_errors(value):
-        out.add(
-            path,
-            "invalid_citizen_id",
-            f"{_q(field.label_vi)} không phải là số định danh cá nhân (số CCCD) hợp lệ "
-            "gồm 12 chữ số.",
-            f"{_q(field.label_en)} is not a valid 12-digit personal identification (CCCD) number.",
-        )
+        out.add(path, "invalid_citizen_id", "invalid-citizen-id", label=_label(field))
         return _MISSING
     return value
 
@@ -558,17 +446,13 @@ def _admin_unit(
 ) -> Any:
     if not isinstance(raw, Mapping):
         return _wrong_type(out, path, field)
-    label_vi, label_en = _q(field.label_vi), _q(field.label_en)
+    label = _label(field)
     ok = True
     for key in raw:
         if key not in ("province_code", "commune_code"):
             ok = False
             out.add(
-                f"{path}.{key}",
-                "unknown_field",
-                f"{label_vi} chỉ gồm mã tỉnh (province_code) và mã xã (commune_code); "
-                f"không nhận {_q(str(key))}.",
-                f"{label_en} takes only province_code and commune_code, not {_q(str(key))}.",
+                f"{path}.{key}", "unknown_field", "unit-unknown-field", label=label, name=str(key)
             )
 
     province = _unit_code(raw.get("province_code"))
@@ -583,49 +467,29 @@ def _admin_unit(
     known_province: str | None = None
     if province is None:
         ok = False
-        out.add(
-            province_path,
-            "required",
-            f"Vui lòng chọn tỉnh, thành phố của {label_vi}.",
-            f"Choose the province of {label_en}.",
-        )
+        out.add(province_path, "required", "province-required", label=label)
     elif not isinstance(province, str):
         ok = False
-        _unit_wrong_type(out, province_path, label_vi, label_en, "province")
+        out.add(province_path, "wrong_type", "province-code-wrong-type", label=label)
     elif _PROVINCE_CODE.fullmatch(province) and units.province_exists(province):
         known_province = province
     else:
         ok = False
-        out.add(
-            province_path,
-            "unknown_province",
-            f"Tỉnh, thành phố đã chọn cho {label_vi} không tồn tại.",
-            f"The province chosen for {label_en} does not exist.",
-        )
+        out.add(province_path, "unknown_province", "unknown-province", label=label)
 
     if commune is None:
         # A draft may hold the province before the commune is picked.
         if not partial:
             ok = False
-            out.add(
-                commune_path,
-                "required",
-                f"Vui lòng chọn xã, phường, đặc khu của {label_vi}.",
-                f"Choose the commune or ward of {label_en}.",
-            )
+            out.add(commune_path, "required", "commune-required", label=label)
     elif not isinstance(commune, str):
         ok = False
-        _unit_wrong_type(out, commune_path, label_vi, label_en, "commune")
+        out.add(commune_path, "wrong_type", "commune-code-wrong-type", label=label)
     elif known_province is not None and not (
         _COMMUNE_CODE.fullmatch(commune) and units.commune_in_province(known_province, commune)
     ):
         ok = False
-        out.add(
-            commune_path,
-            "commune_not_in_province",
-            f"Xã, phường, đặc khu đã chọn cho {label_vi} không thuộc tỉnh, thành phố đã chọn.",
-            f"The commune chosen for {label_en} is not in the chosen province.",
-        )
+        out.add(commune_path, "commune_not_in_province", "commune-not-in-province", label=label)
 
     if not ok or known_province is None:
         return _MISSING
@@ -640,18 +504,3 @@ def _unit_code(raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     return raw.strip() if isinstance(raw, str) else raw
-
-
-def _unit_wrong_type(
-    out: _Collector, path: str, label_vi: str, label_en: str, which: Literal["province", "commune"]
-) -> None:
-    if which == "province":
-        vi, en = "Mã tỉnh, thành phố", "The province code"
-    else:
-        vi, en = "Mã xã, phường, đặc khu", "The commune code"
-    out.add(
-        path,
-        "wrong_type",
-        f"{vi} của {label_vi} phải là một chuỗi chữ số.",
-        f"{en} of {label_en} must be a string of digits.",
-    )

@@ -19,6 +19,7 @@ import asyncpg
 
 from api.applications.access import ApplicationRef, application_in_scope
 from api.applications.journal import write_audit
+from api.applications.state_machine import EDITABLE
 from api.core.actors import Actor, forbidden
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import FieldProblem, Problem, validation_failed
@@ -53,7 +54,7 @@ MAX_UPLOAD_URL_TTL = timedelta(minutes=15)
 MAX_DOCUMENTS_PER_APPLICATION = 50
 
 # Who may add documents of each kind, and while the application is in which status.
-_CITIZEN_INPUT_STATUSES = frozenset({"draft", "supplement_requested"})
+_CITIZEN_INPUT_STATUSES = EDITABLE
 _COUNTER_INPUT_STATUSES = frozenset({"draft"})
 _RESULT_STATUSES = frozenset({"approved"})
 

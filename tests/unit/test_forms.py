@@ -17,11 +17,11 @@ from api.accounts.identity import (
 )
 from api.catalogue.forms import (
     FieldDefinition,
-    FieldError,
     FormResult,
     parse_field_definitions,
     validate_form,
 )
+from api.core.problems import FieldProblem
 
 TODAY = date(2025, 8, 15)
 
@@ -145,10 +145,10 @@ def test_missing_required_values_and_unknown_keys() -> None:
     assert result.cleaned == {}
     assert not result.ok
     first = result.errors[0]
-    assert isinstance(first, FieldError)
-    assert "Nhãn child_full_name" in first.vi and "Vui lòng nhập" in first.vi
-    assert "Label child_full_name" in first.en
-    assert "Vui lòng chọn" in result.errors[1].vi
+    assert isinstance(first, FieldProblem)
+    assert "Nhãn child_full_name" in first.text("vi") and "Vui lòng nhập" in first.text("vi")
+    assert "Label child_full_name" in first.text("en")
+    assert "Vui lòng chọn" in result.errors[1].text("vi")
 
 
 def test_partial_skips_missing_required_but_checks_present_values() -> None:
@@ -203,8 +203,8 @@ def test_text_lengths_and_pattern() -> None:
         ("form.long", "too_long"),
         ("form.parcel", "pattern_mismatch"),
     ]
-    assert "ít nhất 3 ký tự" in result.errors[0].vi
-    assert "200" in result.errors[1].en
+    assert "ít nhất 3 ký tự" in result.errors[0].text("vi")
+    assert "200" in result.errors[1].text("en")
     ok = check(fields, {"short": "abc", "default_limit": "x" * 200, "parcel": "123"})
     assert ok.ok and ok.cleaned == {"short": "abc", "default_limit": "x" * 200, "parcel": "123"}
     assert check([field("body", "long_text")], {"body": "z" * 4000}).ok
@@ -220,7 +220,7 @@ def test_text_refuses_control_characters_but_long_text_keeps_line_breaks() -> No
         ("form.name", "invalid_characters"),
         ("form.note", "invalid_characters"),
     ]
-    assert "ký tự điều khiển" in result.errors[0].vi
+    assert "ký tự điều khiển" in result.errors[0].text("vi")
     assert codes(check(fields, {"name": "An\nBình"})) == [("form.name", "invalid_characters")]
     ok = check(fields, {"note": "dòng 1\r\n\tdòng 2"})
     assert ok.ok and ok.cleaned == {"note": "dòng 1\r\n\tdòng 2"}
@@ -245,16 +245,16 @@ def test_numbers() -> None:
     assert codes(check(fields, {"floors": 2.5})) == [("form.floors", "not_an_integer")]
     bad = check(fields, {"area": 0, "floors": 8})
     assert codes(bad) == [("form.area", "below_min"), ("form.floors", "above_max")]
-    assert "0,1" in bad.errors[0].vi and "0.1" in bad.errors[0].en
-    assert "7" in bad.errors[1].vi
+    assert "0,1" in bad.errors[0].text("vi") and "0.1" in bad.errors[0].text("en")
+    assert "7" in bad.errors[1].text("vi")
     for wrong in (True, "3", [3], float("nan"), float("inf")):
         assert codes(check(fields, {"floors": wrong})) == [("form.floors", "wrong_type")], wrong
 
 
 def test_large_bounds_are_formatted_per_language() -> None:
     result = check([field("capital", "number", min=1_000_000)], {"capital": 5})
-    assert "1.000.000" in result.errors[0].vi
-    assert "1,000,000" in result.errors[0].en
+    assert "1.000.000" in result.errors[0].text("vi")
+    assert "1,000,000" in result.errors[0].text("en")
 
 
 # --- date ----------------------------------------------------------------------------------
@@ -270,7 +270,9 @@ def test_dates() -> None:
     assert codes(check(fields, {"born": "2025-08-16"})) == [("form.born", "date_in_future")]
     early_late = check(fields, {"start": "2025-06-30"})
     assert codes(early_late) == [("form.start", "date_before_min")]
-    assert "01/07/2025" in early_late.errors[0].vi and "2025-07-01" in early_late.errors[0].en
+    assert "01/07/2025" in early_late.errors[0].text("vi") and "2025-07-01" in early_late.errors[
+        0
+    ].text("en")
     assert codes(check(fields, {"start": "2027-01-01"})) == [("form.start", "date_after_max")]
     for bad in ("2025-02-29", "15/08/2025", "20250815", "2025-8-1", "2025-08-15T00:00"):
         assert codes(check(fields, {"born": bad})) == [("form.born", "invalid_date")], bad
@@ -299,7 +301,7 @@ def test_select_and_boolean() -> None:
     }
     bad = check(fields, {"sex": "Nữ", "twin": "yes"})
     assert codes(bad) == [("form.sex", "not_an_option"), ("form.twin", "wrong_type")]
-    assert "Nam, Nữ" in bad.errors[0].vi and "Male, Female" in bad.errors[0].en
+    assert "Nam, Nữ" in bad.errors[0].text("vi") and "Male, Female" in bad.errors[0].text("en")
     assert codes(check(fields, {"sex": 1})) == [("form.sex", "not_an_option")]
     assert codes(check(fields, {"twin": 0})) == [("form.twin", "wrong_type")]
 
@@ -342,7 +344,7 @@ def test_phone_field_is_normalised() -> None:
     assert check(fields, {"contact": "+84 912.345.678"}).cleaned == {"contact": "0912345678"}
     bad = check(fields, {"contact": "0241234567"})
     assert codes(bad) == [("form.contact", "invalid_phone")]
-    assert "0912345678" in bad.errors[0].vi
+    assert "0912345678" in bad.errors[0].text("vi")
     assert codes(check(fields, {"contact": 912345678})) == [("form.contact", "wrong_type")]
 
 
@@ -386,7 +388,7 @@ def test_citizen_id_field() -> None:
     assert check(fields, {"father_id": " 001099012345 "}).cleaned == {"father_id": "001099012345"}
     bad = check(fields, {"father_id": "003099012345"})
     assert codes(bad) == [("form.father_id", "invalid_citizen_id")]
-    assert "12 chữ số" in bad.errors[0].vi
+    assert "12 chữ số" in bad.errors[0].text("vi")
     assert codes(check(fields, {"father_id": 1099012345})) == [("form.father_id", "wrong_type")]
 
 
@@ -452,7 +454,7 @@ def test_admin_unit_messages_name_the_field() -> None:
     ]
     result = check(fields, {"birth_place": {"province_code": "01", "commune_code": "26734"}})
     (error,) = result.errors
-    assert "Nơi sinh" in error.vi and "Place of birth" in error.en
+    assert "Nơi sinh" in error.text("vi") and "Place of birth" in error.text("en")
 
 
 # --- a realistic form ----------------------------------------------------------------------

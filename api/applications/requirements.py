@@ -1,0 +1,126 @@
+"""What must be true before a move: the ``requires`` of its row in ``state_machine.MOVES``,
+checked against the application, its documents and the command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from api.applications.events import SupplementRequested
+from api.applications.problems import (
+    ApplicationIncomplete,
+    MoveDetailsMissing,
+    ResultDocumentMissing,
+)
+from api.applications.repository import ApplicationRepository
+from api.applications.schemas import MissingDocument
+from api.applications.state_machine import Move
+from api.catalogue.forms import AdminUnitLookup, parse_field_definitions, validate_form
+from api.core.problems import FieldProblem
+from api.messages import Localised
+
+
+async def check_requirements(
+    repo: ApplicationRepository,
+    units: AdminUnitLookup,
+    row: asyncpg.Record,
+    move: Move,
+    *,
+    note: str | None,
+    missing_documents: list[MissingDocument] | None,
+) -> dict[str, Any]:
+    """Raise the problem that blocks ``move``; return the form to store (cleaned in full when
+    the move needs a complete application)."""
+    if "note" in move.requires and not (note and note.strip()):
+        raise MoveDetailsMissing(
+            errors=[FieldProblem("note", "required", "applications.fields.note-required")]
+        )
+    if "missing_documents" in move.requires:
+        _check_missing_documents(row, missing_documents)
+    form: dict[str, Any] = row["form"]
+    errors: list[FieldProblem] = []
+    if "complete" in move.requires:
+        result = validate_form(
+            parse_field_definitions(row["form_fields"]), form, units, partial=False
+        )
+        errors += result.errors
+        form = result.cleaned
+        # At the counter the officer has seen the originals: photos are not required.
+        if row["channel"] != "counter":
+            errors += await _missing_required_documents(repo, row)
+    if "supplied" in move.requires and row["channel"] != "counter":
+        errors += await _missing_supplements(repo, row, {e.path for e in errors})
+    if errors:
+        raise ApplicationIncomplete(errors=errors)
+    if "result_document" in move.requires and not await repo.stored_requirements(
+        row["id"], "result"
+    ):
+        raise ResultDocumentMissing()
+    return form
+
+
+def _check_missing_documents(row: asyncpg.Record, missing: list[MissingDocument] | None) -> None:
+    if not missing:
+        raise MoveDetailsMissing(
+            errors=[
+                FieldProblem(
+                    "missing_documents",
+                    "required",
+                    "applications.fields.missing-documents-required",
+                )
+            ]
+        )
+    known = {doc["code"] for doc in row["required_documents"]}
+    unknown = [
+        FieldProblem(
+            f"missing_documents.{index}.requirement",
+            "unknown_requirement",
+            "applications.fields.unknown-requirement",
+        )
+        for index, item in enumerate(missing)
+        if item.requirement not in known
+    ]
+    if unknown:
+        raise MoveDetailsMissing(errors=unknown)
+
+
+async def _missing_required_documents(
+    repo: ApplicationRepository, row: asyncpg.Record
+) -> list[FieldProblem]:
+    stored = await repo.stored_requirements(row["id"], "input")
+    return [
+        FieldProblem(
+            f"documents.{doc['code']}",
+            "missing_document",
+            "applications.fields.document-not-uploaded",
+            document=Localised(vi=doc["name_vi"], en=doc["name_en"]),
+        )
+        for doc in row["required_documents"]
+        if doc["required"] and doc["code"] not in stored
+    ]
+
+
+async def _missing_supplements(
+    repo: ApplicationRepository, row: asyncpg.Record, already_reported: set[str]
+) -> list[FieldProblem]:
+    """Documents named in the last supplement request with no stored upload since then."""
+    found = await repo.last_event_of_type(row["id"], SupplementRequested)
+    if found is None:
+        return []
+    request, occurred_at = found
+    fresh = await repo.stored_requirements(row["id"], "input", stored_after=occurred_at)
+    problems: list[FieldProblem] = []
+    for item in request.missing_documents:
+        path = f"documents.{item.requirement}"
+        if item.requirement not in fresh and path not in already_reported:
+            already_reported.add(path)
+            problems.append(
+                FieldProblem(
+                    path,
+                    "missing_document",
+                    "applications.fields.supplement-not-added",
+                    reason=item.reason,
+                )
+            )
+    return problems
