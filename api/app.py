@@ -22,6 +22,7 @@ from api.core.caching import PERSONAL
 from api.core.db import create_pool, pool_connection
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
+from api.core.options import answer_options
 from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
@@ -35,6 +36,8 @@ from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
 
 logger = logging.getLogger("api")
+
+API_PREFIX = "/api/v1"
 
 
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
@@ -75,8 +78,9 @@ async def _provide_db(state: State) -> AsyncIterator[object]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
+    # The API lives under one versioned prefix, declared here only; "/" stays free for the app.
     api_routes = Router(
-        path="/",
+        path=API_PREFIX,
         cache_control=PERSONAL,
         route_handlers=[
             AdminUnitsController,
@@ -126,4 +130,4 @@ def create_app(settings: Settings | None = None) -> Litestar:
 def create_asgi_app(settings: Settings | None = None) -> ASGIApp:
     """What servers run: the app wrapped so even unrouted requests get a request id and a log
     line (Litestar's own middleware only wraps matched routes)."""
-    return request_id_middleware(create_app(settings))
+    return request_id_middleware(answer_options(create_app(settings)))

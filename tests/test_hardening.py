@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 from datetime import datetime, timedelta, timezone
 
@@ -85,3 +86,20 @@ def test_the_server_refuses_a_huge_request_header(served_app: ServedApp) -> None
             sock.sendall(head + b"\r\n\r\n")  # the server may hang up before reading it all
         reply = sock.recv(200)
     assert reply.startswith(b"HTTP/1.1 4"), reply
+
+
+async def test_options_lists_every_method_of_each_route(client: httpx.AsyncClient) -> None:
+    from api.app import create_app
+
+    samples = {"uuid": "6f1c1f1e-1111-4111-8111-111111111111", "str": "01"}
+    app = create_app(Settings(app_env="test"))
+    wrong = {}
+    for route in app.routes:
+        if route.path.startswith("/schema") or not hasattr(route, "methods"):
+            continue
+        path = re.sub(r"\{(\w+):(\w+)\}", lambda m: samples[m.group(2)], route.path)
+        response = await client.options(path)
+        allowed = {m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()}
+        if allowed != set(route.methods) | {"OPTIONS"}:
+            wrong[route.path] = (sorted(allowed), sorted(route.methods))
+    assert not wrong, wrong

@@ -41,7 +41,7 @@ def _auth(db: asyncpg.Connection, state: State) -> AuthService:
 
 
 class AuthController(Controller):
-    path = "/api/v1/auth"
+    path = "/auth"
     tags = ["Sign-in"]
 
     @post(
@@ -170,7 +170,7 @@ class AuthController(Controller):
 
 
 class MeController(Controller):
-    path = "/api/v1/me"
+    path = "/me"
     tags = ["Accounts"]
     security = _BEARER
 
@@ -221,7 +221,7 @@ class MeController(Controller):
 
 
 class StaffController(Controller):
-    path = "/api/v1/staff"
+    path = "/staff"
     tags = ["Accounts"]
     security = _BEARER
 

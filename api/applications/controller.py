@@ -89,7 +89,7 @@ def _status_change(
 
 
 class ApplicationController(Controller):
-    path = "/api/v1/applications"
+    path = "/applications"
     tags = ["Applications"]
     security = [{"bearer": []}]
     dependencies = SERVICES

@@ -10,8 +10,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.accounts.profile import missing_profile_fields, profile_field_label
 from api.accounts.repository import CitizenRepository
-from api.accounts.service import PROFILE_FIELDS, missing_profile_fields
 from api.applications.access import application_in_scope
 from api.applications.events import Created
 from api.applications.intake import account_of, applicant_address, applicant_from_counter
@@ -36,7 +36,7 @@ from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit
 from api.core.problems import FieldProblem, Forbidden, validation_failed
 from api.geo.directory import AdminUnits
-from api.messages import Localised, msg
+from api.messages import msg
 
 
 def parse_idempotency_key(raw: str | None) -> uuid.UUID:
@@ -255,7 +255,7 @@ class FilingService:
                         f"profile.{name}",
                         "required",
                         "applications.fields.profile-field-missing",
-                        field=Localised(vi=PROFILE_FIELDS[name][0], en=PROFILE_FIELDS[name][1]),
+                        field=profile_field_label(name),
                     )
                     for name in missing
                 ],

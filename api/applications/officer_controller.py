@@ -28,7 +28,7 @@ from api.core.problems import problem_responses
 
 
 class OfficerController(Controller):
-    path = "/api/v1"
+    path = "/"
     tags = ["Processing"]
     security = [{"bearer": []}]
     dependencies = SERVICES

@@ -26,7 +26,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ProcedureController(Controller):
-    path = "/api/v1/procedures"
+    path = "/procedures"
     tags = ["Catalogue"]
     cache_control = PUBLIC_REFERENCE
 

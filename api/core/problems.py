@@ -148,44 +148,6 @@ class InternalError(Problem):
     entry = "core.problems.internal-error"
 
 
-class LegacyProblem(Problem):
-    """Transitional: a problem whose texts are still written where it is raised."""
-
-    def __init__(
-        self,
-        status: int,
-        slug: str,
-        title_vi: str,
-        title_en: str,
-        detail_vi: str | None = None,
-        detail_en: str | None = None,
-        *,
-        errors: list[FieldProblem] | None = None,
-        headers: dict[str, str] | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(errors=errors, headers=headers, **(extra or {}))
-        self.status = status  # type: ignore[misc]
-        self.slug = slug  # type: ignore[misc]
-        self.legacy = {
-            "vi": (title_vi, detail_vi or title_vi),
-            "en": (title_en, detail_en or title_en),
-        }
-
-
-class LegacyField(FieldProblem):
-    """Transitional: a field problem whose texts are still written where it is raised."""
-
-    __slots__ = ("legacy",)
-
-    def __init__(self, path: str, code: str, vi: str, en: str) -> None:
-        super().__init__(path, code, "core.fields.invalid")
-        self.legacy = {"vi": vi, "en": en}
-
-    def text(self, language: Language) -> str:
-        return self.legacy[language]
-
-
 class InvalidField(msgspec.Struct, frozen=True):
     path: Annotated[str, msgspec.Meta(examples=["address.commune_code"])]
     code: Annotated[str, msgspec.Meta(description="Stable, e.g. required, too_long")]
@@ -239,16 +201,6 @@ def validation_failed(errors: Sequence[FieldProblem]) -> Problem:
     return ValidationFailed(errors=list(errors))
 
 
-def not_found(what_vi: str = "Không tìm thấy", what_en: str = "Not found") -> Problem:
-    """Transitional: texts written where raised. Raise ``NotFound(entry=…)`` instead."""
-    return LegacyProblem(404, "not-found", what_vi, what_en)
-
-
-def conflict(slug: str, title_vi: str, title_en: str, **extra: Any) -> Problem:
-    """Transitional: texts written where raised. Raise a ``Problem`` subclass instead."""
-    return LegacyProblem(409, slug, title_vi, title_en, extra=extra)
-
-
 def too_many_requests(retry_after: int) -> Problem:
     return RateLimited(retry_after)
 
@@ -259,8 +211,6 @@ MAX_LISTED_ERRORS = 50
 
 
 def _texts(problem: Problem, language: Language) -> tuple[str, str]:
-    if isinstance(problem, LegacyProblem):
-        return problem.legacy[language]
     title = problem.title.render(language)
     return title, problem.detail.render(language) if problem.detail else title
 

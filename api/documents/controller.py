@@ -28,7 +28,7 @@ def _service(db: asyncpg.Connection, state: State) -> DocumentService:
 
 
 class DocumentController(Controller):
-    path = "/api/v1/applications/{application_id:uuid}/documents"
+    path = "/applications/{application_id:uuid}/documents"
     tags = ["Documents"]
     guards = [signed_in]
     security = [{"bearer": []}]

@@ -15,7 +15,7 @@ ProvinceCode = Annotated[str, Parameter(pattern=r"^[0-9]{2}$", description="GSO 
 
 
 class AdminUnitsController(Controller):
-    path = "/api/v1/provinces"
+    path = "/provinces"
     tags = ["Administrative units"]
     cache_control = PUBLIC_REFERENCE
 

@@ -43,7 +43,7 @@ async def _count_request(request: Request[Any, Any, State], bucket: str) -> None
 
 
 class TrackingController(Controller):
-    path = "/api/v1/track"
+    path = "/track"
     tags = ["Public tracking"]
     cache_control = PUBLIC_PROGRESS
 
@@ -95,7 +95,7 @@ class TrackingController(Controller):
 
 
 class PublicStatsController(Controller):
-    path = "/api/v1/stats"
+    path = "/stats"
     tags = ["Public statistics"]
     cache_control = PUBLIC_PROGRESS
 
