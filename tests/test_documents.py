@@ -19,7 +19,7 @@ from PIL import ExifTags, Image
 from api.core.storage import ObjectStorage
 from api.settings import Settings
 from tests.conftest import problem
-from tests.support import citizen, staff
+from tests.support import citizen, staff, sweep
 
 UNIT = "00004"
 OTHER_UNIT = "00008"
@@ -236,6 +236,16 @@ async def nothing_stored(storage: ObjectStorage, filing: Filing, document_id: st
         f"applications/{filing.application_id}/{document_id}",
     ]
     return all([await storage.stat(key) is None for key in keys])
+
+
+async def application_keys(storage: ObjectStorage, filing: Filing) -> list[str]:
+    """Every object of the filing's application, staging and final."""
+    keys: list[str] = []
+    for prefix in ("uploads", "applications"):
+        keys += await storage.list_keys(
+            f"{prefix}/{filing.application_id}/", start_after=None, limit=1000
+        )
+    return keys
 
 
 async def document_status(db: asyncpg.Connection, document_id: str) -> str:
@@ -582,3 +592,39 @@ async def test_list_pages_with_a_cursor(client: httpx.AsyncClient, filing: Filin
         422,
         "validation-failed",
     )
+
+
+async def test_staging_key_is_single_use_after_completion(
+    client: httpx.AsyncClient, settings: Settings, filing: Filing, storage: ObjectStorage
+) -> None:
+    created = await start(client, filing, plain_jpeg(), "image/jpeg")
+    ticket = created.json()
+    await post_form(ticket, plain_jpeg())
+    stored = await complete(client, filing, ticket["document_id"], None)
+    assert stored.status_code == 200, stored.text
+
+    # The same form again, with 20 MB (real storage refuses this size by the policy; moto
+    # checks no policy, so the file lands): it is never read...
+    await post_form(ticket, bytes(20 * 1024 * 1024))
+    again = await complete(client, filing, ticket["document_id"], None)
+    assert again.json() == stored.json()
+    # ...and the sweep deletes it: only the verified copy remains.
+    await sweep(settings)
+    assert await application_keys(storage, filing) == [
+        f"applications/{filing.application_id}/{ticket['document_id']}"
+    ]
+
+
+async def test_staging_key_is_single_use_after_rejection(
+    client: httpx.AsyncClient, settings: Settings, filing: Filing, storage: ObjectStorage
+) -> None:
+    created = await start(client, filing, plain_jpeg(), "image/jpeg")
+    ticket = created.json()
+    await post_form(ticket, b"not a photo")
+    problem(await complete(client, filing, ticket["document_id"], None), 422, "document-rejected")
+
+    # A valid file posted to the spent form is not taken either, and is swept.
+    await post_form(ticket, plain_jpeg())
+    problem(await complete(client, filing, ticket["document_id"], None), 409, "upload-not-pending")
+    await sweep(settings)
+    assert await application_keys(storage, filing) == []
