@@ -1,5 +1,6 @@
-"""Housekeeping on a schedule: the staging sweep every ten minutes (upload forms live at most
-fifteen, so a file posted to a spent form stays no longer than about half an hour)."""
+"""Housekeeping on a schedule: the staging sweep every ten minutes, so a file posted to a spent
+upload form is gone within ten minutes, and an abandoned upload's file within twenty after its
+window closed (the sweep's grace plus its interval)."""
 
 from __future__ import annotations
 
