@@ -49,7 +49,12 @@ def upload(api: httpx.Client, headers: dict[str, str], app_id: str, requirement:
         ),
         201,
     )
-    httpx.put(ticket["upload_url"], content=data, headers=ticket["headers"]).raise_for_status()
+    # One multipart POST: the ticket's form fields as given, then the file in a part "file".
+    httpx.post(
+        ticket["upload_url"],
+        data=ticket["fields"],
+        files={"file": ("document", data, content_type)},
+    ).raise_for_status()
     check(
         api.post(
             f"/api/v1/applications/{app_id}/documents/{ticket['document_id']}/complete",

@@ -9,7 +9,10 @@ from typing import Any
 
 import asyncpg
 
+from api.core.db import create_pool
+from api.core.storage import ObjectStorage
 from api.core.tokens import TokenSigner
+from api.documents.cleanup import SweepResult, sweep_staging_uploads
 from api.settings import Settings
 
 
@@ -126,3 +129,12 @@ async def pending_document(
         citizen_id,
     )
     return document_id
+
+
+async def sweep(settings: Settings, *, batch: int = 500) -> SweepResult:
+    """Run the worker's staging sweep once."""
+    pool = await create_pool(settings.database_url)
+    try:
+        return await sweep_staging_uploads(pool, ObjectStorage(settings), batch=batch)
+    finally:
+        await pool.close()

@@ -1,4 +1,6 @@
-"""Housekeeping on a schedule: the hourly purge of abandoned uploads."""
+"""Housekeeping on a schedule: the staging sweep every ten minutes, so a file posted to a spent
+upload form is gone within ten minutes, and an abandoned upload's file within twenty after its
+window closed (the sweep's grace plus its interval)."""
 
 from __future__ import annotations
 
@@ -7,17 +9,20 @@ from typing import Any
 
 from arq import cron
 
-from api.documents.cleanup import purge_abandoned_uploads
+from api.documents.cleanup import SweepResult, sweep_staging_uploads
 
 logger = logging.getLogger("workers.housekeeping")
 
 
-async def purge_uploads(ctx: dict[str, Any]) -> int:
-    purged = await purge_abandoned_uploads(ctx["db_pool"], ctx["storage"])
-    if purged:
-        logger.info("abandoned uploads purged", extra={"count": purged})
-    return purged
+async def sweep_uploads(ctx: dict[str, Any]) -> SweepResult:
+    result = await sweep_staging_uploads(ctx["db_pool"], ctx["storage"])
+    if result.abandoned or result.deleted:
+        logger.info(
+            "staging uploads swept",
+            extra={"abandoned": result.abandoned, "deleted": result.deleted},
+        )
+    return result
 
 
 FUNCTIONS: list[Any] = []
-CRON_JOBS = [cron(purge_uploads, minute=17, unique=True)]
+CRON_JOBS = [cron(sweep_uploads, minute=set(range(7, 60, 10)), unique=True)]

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import timedelta
+import itertools
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import msgspec
 import urllib3
 from minio import Minio
+from minio.datatypes import PostPolicy
+from minio.deleteobjects import DeleteObject
 from minio.error import S3Error
 
 from api.settings import Settings
@@ -46,11 +51,21 @@ class ObjectInfo:
         self.content_type = content_type
 
 
+class UploadForm(msgspec.Struct, frozen=True):
+    """A presigned POST: send ``fields`` and then the file (as the last part, named ``file``)
+    in one multipart/form-data request to ``url``."""
+
+    url: str
+    fields: dict[str, str]
+
+
 class ObjectStorage:
     def __init__(self, settings: Settings) -> None:
         self.bucket = settings.s3_bucket
         self._internal = _client(settings.s3_endpoint, settings)
         self._public = _client(settings.s3_public_endpoint, settings)
+        # Path-style, like the presigned GET URLs the public client signs.
+        self._form_url = f"{settings.s3_public_endpoint.rstrip('/')}/{self.bucket}"
 
     async def ensure_bucket(self) -> None:
         def ensure() -> None:
@@ -62,8 +77,20 @@ class ObjectStorage:
     async def ping(self) -> bool:
         return await asyncio.to_thread(self._internal.bucket_exists, self.bucket)
 
-    def presigned_put(self, key: str, ttl: timedelta) -> str:
-        return self._public.presigned_put_object(self.bucket, key, expires=ttl)
+    def presigned_post(
+        self, key: str, *, expires_at: datetime, content_type: str, size: int
+    ) -> UploadForm:
+        """A form that stores exactly ``size`` bytes of ``content_type`` at ``key`` until
+        ``expires_at``. Unlike a presigned PUT, the storage itself refuses any other length
+        (content-length-range), type or key."""
+        policy = PostPolicy(self.bucket, expires_at)
+        policy.add_equals_condition("key", key)
+        policy.add_equals_condition("Content-Type", content_type)
+        policy.add_content_length_range_condition(size, size)
+        signed = self._public.presigned_post_policy(policy)
+        return UploadForm(
+            url=self._form_url, fields={"key": key, "Content-Type": content_type, **signed}
+        )
 
     def presigned_get(self, key: str, ttl: timedelta, *, filename: str | None = None) -> str:
         headers: dict[str, str | list[str] | tuple[str]] | None = (
@@ -110,3 +137,28 @@ class ObjectStorage:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._internal.remove_object, self.bucket, key)
+
+    async def list_keys(self, prefix: str, *, start_after: str | None, limit: int) -> list[str]:
+        """Up to ``limit`` keys under ``prefix`` in key order, after ``start_after``."""
+
+        def page() -> list[str]:
+            listing = self._internal.list_objects(
+                self.bucket, prefix=prefix, recursive=True, start_after=start_after
+            )
+            return [str(item.object_name) for item in itertools.islice(listing, limit)]
+
+        return await asyncio.to_thread(page)
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        """Delete ``keys`` with batched requests; missing keys are not an error."""
+
+        def delete() -> None:
+            # remove_objects is lazy: the requests go out while its errors are iterated.
+            errors = list(
+                self._internal.remove_objects(self.bucket, [DeleteObject(key) for key in keys])
+            )
+            if errors:
+                raise RuntimeError(f"could not delete {len(errors)} object(s): {errors[0]}")
+
+        if keys:
+            await asyncio.to_thread(delete)

@@ -36,12 +36,13 @@ class DocumentController(Controller):
     @post(
         "/",
         status_code=HTTP_201_CREATED,
-        summary="Start a document upload: declare the file, get a presigned PUT URL",
+        summary="Start a document upload: declare the file, get a presigned POST form",
         description=(
             "The citizen adds input documents while the application is a draft or awaits a "
             "supplement; staff in scope add the 'result' while it is approved, and input "
-            "documents to a counter-intake draft. PUT the file to upload_url with the given "
-            "headers before expires_at, then call .../complete."
+            "documents to a counter-intake draft. POST the form fields and then the file (part "
+            "'file') as multipart/form-data to upload_url before expires_at, then call "
+            ".../complete. The form is single-use: after completion nothing sent to it is read."
         ),
         responses=problem_responses(
             400,

@@ -43,13 +43,22 @@ class DocumentUploadCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=Tr
 
 
 class DocumentUploadTicket(msgspec.Struct, frozen=True):
-    """Where and how the phone sends the file; then it calls .../complete."""
+    """Where and how the phone sends the file (a presigned POST form, once); then it calls
+    .../complete."""
 
     document_id: uuid.UUID
-    upload_url: str
-    method: Literal["PUT"]
-    headers: Annotated[
-        dict[str, str], msgspec.Meta(description="Headers to send with the PUT, as given")
+    upload_url: Annotated[
+        str, msgspec.Meta(description="Send one multipart/form-data POST to this URL")
+    ]
+    method: Literal["POST"]
+    fields: Annotated[
+        dict[str, str],
+        msgspec.Meta(
+            description=(
+                "Form fields to send as given, before the file; the file goes last, in a part "
+                "named 'file'. Storage refuses any other key, content type or size than declared"
+            )
+        ),
     ]
     expires_at: Annotated[
         datetime, msgspec.Meta(description="The URL and the upload window close at this time")

@@ -1,11 +1,14 @@
-"""Document uploads: a presigned PUT straight from the phone to storage, then a server-side check
-before the file counts as part of the application.
+"""Document uploads: a presigned POST form straight from the phone to storage, then a
+server-side check before the file counts as part of the application.
 
-The phone PUTs to a staging key (``uploads/{application_id}/{document_id}``). On completion the
-server verifies the bytes it read and writes them (sanitised: EXIF/GPS removed) to the document's
-own key (``applications/{application_id}/{document_id}``), which only the server writes. So a
-presigned PUT URL that is still valid after completion cannot replace a verified file, and a
-completion whose database commit failed can simply be retried.
+The phone POSTs to a staging key (``uploads/{application_id}/{document_id}``); the form's
+policy pins that key, the declared type and the declared size, so storage refuses anything
+else. On completion the server verifies the bytes it read and writes them (sanitised:
+EXIF/GPS removed) to the document's own key (``applications/{application_id}/{document_id}``),
+which only the server writes, and deletes the staging object. The staging key is single-use:
+once the row leaves 'pending', nothing there is read again, and the housekeeping sweep
+(``cleanup.py``) deletes whatever is posted there later. A completion whose database commit
+failed can simply be retried.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from api.settings import Settings
 
 logger = logging.getLogger("api.documents")
 
-# Presigned PUT URLs never live longer than this, whatever the configuration says.
+# Presigned upload forms never live longer than this, whatever the configuration says.
 MAX_UPLOAD_URL_TTL = timedelta(minutes=15)
 # Bounds the rows and staging objects one application can accumulate (retries included).
 MAX_DOCUMENTS_PER_APPLICATION = 50
@@ -67,9 +70,13 @@ _FILE_EXTENSIONS = {
 }
 
 
+# Every staging object lives under this prefix; the sweep owns everything below it.
+STAGING_PREFIX = "uploads/"
+
+
 def upload_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
-    """Where the phone PUTs the file; never served."""
-    return f"uploads/{application_id}/{document_id}"
+    """Where the phone posts the file; never served, read once by ``complete``."""
+    return f"{STAGING_PREFIX}{application_id}/{document_id}"
 
 
 def document_key(application_id: uuid.UUID, document_id: uuid.UUID) -> str:
@@ -140,8 +147,14 @@ class DocumentService:
                 raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
             document_id = uuid.uuid4()
             ttl = min(timedelta(seconds=self._settings.upload_url_ttl_seconds), MAX_UPLOAD_URL_TTL)
-            signed_at = datetime.now(UTC)
-            upload_url = self._storage.presigned_put(upload_key(application.id, document_id), ttl)
+            # The form and the window close together; complete enforces the same instant.
+            expires_at = datetime.now(UTC) + ttl
+            form = self._storage.presigned_post(
+                upload_key(application.id, document_id),
+                expires_at=expires_at,
+                content_type=body.content_type,
+                size=body.size,
+            )
             row = await self._documents.insert_pending(
                 document_id=document_id,
                 application_id=application.id,
@@ -151,15 +164,15 @@ class DocumentService:
                 content_type=body.content_type,
                 size=body.size,
                 sha256=body.sha256,
-                upload_expires_at=signed_at + ttl,
+                upload_expires_at=expires_at,
                 uploaded_by_kind=actor.kind,
                 uploaded_by_id=actor.id,
             )
         return DocumentUploadTicket(
             document_id=row.id,
-            upload_url=upload_url,
-            method="PUT",
-            headers={"Content-Type": body.content_type},
+            upload_url=form.url,
+            method="POST",
+            fields=form.fields,
             expires_at=row.upload_expires_at,
         )
 
