@@ -6,6 +6,7 @@ import contextlib
 import logging
 import re
 import socket
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
@@ -103,3 +104,27 @@ async def test_options_lists_every_method_of_each_route(client: httpx.AsyncClien
         if allowed != set(route.methods) | {"OPTIONS"}:
             wrong[route.path] = (sorted(allowed), sorted(route.methods))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    "full_name",
+    ["<b>Nguyễn</b> Văn An", "Nguyễn Văn \u202eAn", "Nguyễn\x07 Văn An", "Nguyễn Văn An\u200f"],
+)
+async def test_counter_intake_refuses_markup_and_control_characters_in_names(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, full_name: str
+) -> None:
+    _, officer = await support.staff(db, settings, unit_code="00004")
+    applicant = {
+        "full_name": full_name,
+        "date_of_birth": "1990-05-17",
+        "gender": "male",
+        "citizen_id_number": support.random_cccd(),
+        "address": {"province_code": "01", "commune_code": "00008", "street": "5 Liễu Giai"},
+    }
+    response = await client.post(
+        "/api/v1/applications",
+        json={"procedure_code": "1.001193", "applicant": applicant, "form": {}},
+        headers={**officer, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    body = problem(response, 422, "validation-failed")
+    assert [e["path"] for e in body["errors"]] == ["applicant.full_name"], body

@@ -165,4 +165,6 @@ def _is_name_character(char: str) -> bool:
 
 
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in text)
+    """Control characters, and format characters such as U+202E (which reverses how the rest
+    of the line is shown)."""
+    return any(unicodedata.category(char) in ("Cc", "Cf") for char in text)

@@ -1,17 +1,14 @@
 """Counter intake: the applicant an officer types in from the identity card, and the citizen
 account the filing belongs to.
 
-The checks of the applicant here are the counter's own for now; they are to follow the
-profile's rules once accounts offers them in one place.
+The applicant's details follow the profile's rules (``api.accounts.person_rules``).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
-from api.accounts.cccd import cccd_consistency_errors
-from api.accounts.identity import cccd_structure_errors, normalise_vn_mobile
+from api.accounts.person_rules import PersonInput, clean_person
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import Applicant, ApplicantAddress, ApplicantInput
 from api.core.clock import vn_today
@@ -34,64 +31,37 @@ def applicant_address(
 
 
 def applicant_from_counter(given: ApplicantInput | None, units: AdminUnits) -> Applicant:
+    """The applicant typed at the counter, held to the same rules as a citizen's own profile
+    (names without markup or control characters, CCCD consistent with birth date and gender)."""
     if given is None:
         raise validation_failed(
             [FieldProblem("applicant", "required", "applications.fields.applicant-required")]
         )
-    errors: list[FieldProblem] = []
-    full_name = " ".join(given.full_name.split())
-    if not full_name:
-        errors.append(
-            FieldProblem(
-                "applicant.full_name", "required", "applications.fields.full-name-required"
-            )
-        )
-    if not date(1900, 1, 1) <= given.date_of_birth <= vn_today():
-        errors.append(
-            FieldProblem(
-                "applicant.date_of_birth",
-                "invalid_date",
-                "applications.fields.invalid-date-of-birth",
-            )
-        )
-    cccd = given.citizen_id_number
-    cccd_problems: list[str] = list(cccd_structure_errors(cccd))
-    if not cccd_problems:
-        cccd_problems += cccd_consistency_errors(cccd, given.date_of_birth, given.gender)
-    errors += [
-        FieldProblem(
-            "applicant.citizen_id_number", code, "applications.fields.invalid-citizen-id-number"
-        )
-        for code in cccd_problems
-    ]
-    phone = None
-    if given.phone:
-        phone = normalise_vn_mobile(given.phone)
-        if phone is None:
-            errors.append(
-                FieldProblem(
-                    "applicant.phone", "invalid_phone", "applications.fields.invalid-phone"
-                )
-            )
-    address = given.address
-    if not units.commune_in_province(address.province_code, address.commune_code):
-        errors.append(
-            FieldProblem(
-                "applicant.address.commune_code",
-                "unknown_commune",
-                "applications.fields.commune-not-in-province",
-            )
-        )
-    if errors:
-        raise validation_failed(errors)
+    checked = clean_person(
+        PersonInput(
+            full_name=given.full_name,
+            date_of_birth=given.date_of_birth,
+            gender=given.gender,
+            citizen_id_number=given.citizen_id_number,
+            province_code=given.address.province_code,
+            commune_code=given.address.commune_code,
+            street=given.address.street,
+            phone=given.phone,
+        ),
+        units,
+        vn_today(),
+        prefix="applicant.",
+    )
+    if isinstance(checked, list):
+        raise validation_failed(checked)
     return Applicant(
-        full_name=full_name,
-        date_of_birth=given.date_of_birth,
-        gender=given.gender,
-        citizen_id_number=given.citizen_id_number,
-        phone=phone,
+        full_name=checked.full_name,
+        date_of_birth=checked.date_of_birth,
+        gender=checked.gender,
+        citizen_id_number=checked.citizen_id_number,
+        phone=checked.phone,
         address=applicant_address(
-            units, address.province_code, address.commune_code, address.street.strip()
+            units, checked.province_code, checked.commune_code, checked.street
         ),
     )
 
