@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
 from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from api.applications.receipts import ReceiptCodes
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.core.actors import provide_actor
@@ -26,7 +27,7 @@ from api.core.options import answer_options
 from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
-from api.core.tokens import TokenSigner, otp_hash_key
+from api.core.tokens import TokenSigner, otp_hash_key, receipt_check_key
 from api.documents.routes import ROUTES as DOCUMENT_ROUTES
 from api.geo.controller import AdminUnitsController
 from api.geo.directory import AdminUnits
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     settings.secret_key, settings.access_token_previous_keys
                 ),
                 "otp_hash_key": otp_hash_key(settings.secret_key),
+                "receipt_codes": ReceiptCodes(receipt_check_key(settings.secret_key)),
             },
         ),
         dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},

@@ -20,7 +20,7 @@ import pytest
 
 from api.applications.calendar_store import load_working_calendar
 from api.applications.events import decode_event
-from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
+from api.applications.receipts import ReceiptCodes, allocate_receipt_numbers
 from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import problem
@@ -463,7 +463,9 @@ async def test_submit_lists_missing_fields_and_documents_then_assigns_receipt_an
     body = response.json()
     today = vn_today()
     assert body["status"] == "submitted"
-    assert re.fullmatch(rf"00004-{today:%y%m%d}-[0-9]{{4}}", body["receipt_code"])
+    assert re.fullmatch(
+        rf"00004-{today:%y%m%d}-[0-9]{{4}}-[0-9A-HJKMNP-TV-Z]{{3}}", body["receipt_code"]
+    )
     assert body["received_on"] == today.isoformat()
     calendar = await load_working_calendar(db)
     days = await processing_days(db)
@@ -544,7 +546,7 @@ async def test_fifty_concurrent_submits_in_one_unit_get_consecutive_receipt_numb
     assert len(set(codes)) == 50
     prefix = f"{unit}-{vn_today():%y%m%d}-"
     assert all(code.startswith(prefix) for code in codes)
-    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    numbers = sorted(int(code.split("-")[2]) for code in codes)
     assert numbers == list(range(numbers[0], numbers[0] + 50))
 
 
@@ -556,7 +558,10 @@ async def test_receipt_numbers_are_allocated_in_blocks_and_formatted(
     first = await allocate_receipt_numbers(db, unit, day)
     block = await allocate_receipt_numbers(db, unit, day, count=5)
     assert block == list(range(first[0] + 1, first[0] + 6))
-    assert format_receipt_code("00004", day, 7) == "00004-261123-0007"
+    code = ReceiptCodes(b"k" * 32).format("00004", day, 7)
+    assert re.fullmatch(r"00004-261123-0007-[0-9A-HJKMNP-TV-Z]{3}", code), code
+    assert ReceiptCodes(b"k" * 32).format("00004", day, 7) == code
+    assert ReceiptCodes(b"x" * 32).format("00004", day, 7) != code
 
 
 async def test_deadlines_skip_weekends_and_tet_2026(db: asyncpg.Connection) -> None:

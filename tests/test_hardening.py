@@ -128,3 +128,32 @@ async def test_counter_intake_refuses_markup_and_control_characters_in_names(
     )
     body = problem(response, 422, "validation-failed")
     assert [e["path"] for e in body["errors"]] == ["applicant.full_name"], body
+
+
+async def test_receipt_codes_cannot_be_walked_by_counting(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    """Codes carry a keyed check segment: the same number written without it, or with a check
+    made by any other key, finds nothing; only the issued code does."""
+    from api.applications.receipts import ReceiptCodes
+    from api.core.clock import vn_today
+    from api.core.tokens import receipt_check_key
+
+    unit, day, number = "00004", vn_today(), 9000 + uuid.uuid4().int % 999
+    issued = ReceiptCodes(receipt_check_key(settings.secret_key)).format(unit, day, number)
+    citizen_id, _ = await support.citizen(db, settings)
+    application_id = await support.draft_application(db, citizen_id, unit_code=unit)
+    await db.execute(
+        "UPDATE applications SET status = 'received', receipt_code = $2, received_on = $3,"
+        " submitted_at = now() WHERE id = $1",
+        application_id,
+        issued,
+        day,
+    )
+    guesses = [
+        issued.rsplit("-", 1)[0],
+        ReceiptCodes(b"a guessed key".ljust(32, b"\0")).format(unit, day, number),
+    ]
+    for guess in guesses:
+        problem(await client.get(f"/api/v1/track/{guess}"), 404, "not-found")
+    assert (await client.get(f"/api/v1/track/{issued}")).status_code == 200

@@ -19,7 +19,7 @@ async def provide_filing(db: asyncpg.Connection, state: State) -> FilingService:
 
 
 async def provide_processing(db: asyncpg.Connection, state: State) -> ProcessingService:
-    return ProcessingService(db, state.admin_units)
+    return ProcessingService(db, state.admin_units, state.receipt_codes)
 
 
 async def provide_views(db: asyncpg.Connection) -> ViewService:

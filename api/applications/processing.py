@@ -24,7 +24,7 @@ from api.applications.events import (
 )
 from api.applications.journal import next_event_seq, write_audit, write_event
 from api.applications.problems import MoveForbidden, TransitionNotAllowed, VersionConflict
-from api.applications.receipts import allocate_receipt_numbers, format_receipt_code
+from api.applications.receipts import ReceiptCodes, allocate_receipt_numbers
 from api.applications.repository import ApplicationRepository
 from api.applications.requirements import check_requirements
 from api.applications.schemas import ApplicationRead, MissingDocument
@@ -73,9 +73,12 @@ _SUBMITTERS = MOVES[("draft", "submit")].parties
 
 
 class ProcessingService:
-    def __init__(self, conn: asyncpg.Connection, units: AdminUnits) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, units: AdminUnits, receipt_codes: ReceiptCodes
+    ) -> None:
         self._conn = conn
         self._units = units
+        self._receipt_codes = receipt_codes
         self._repo = ApplicationRepository(conn)
 
     async def move(
@@ -134,7 +137,7 @@ class ProcessingService:
             calendar = await self._repo.working_calendar()
             if move.clock == "start":
                 (number,) = await allocate_receipt_numbers(self._conn, row["unit_code"], today)
-                receipt_code = format_receipt_code(row["unit_code"], today, number)
+                receipt_code = self._receipt_codes.format(row["unit_code"], today, number)
                 received_on = today
                 due = calendar.due_date(today, row["processing_days"])
             elif move.clock == "pause":

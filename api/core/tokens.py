@@ -55,6 +55,10 @@ def otp_hash_key(secret_key: str) -> bytes:
     return derive_key(secret_key, "otp-hash/v1")
 
 
+def receipt_check_key(secret_key: str) -> bytes:
+    return derive_key(secret_key, "receipt-check/v1")
+
+
 def key_id(key: bytes) -> str:
     """The ``kid`` that names a key in token headers: 8 hex digits of its SHA-256."""
     return hashlib.sha256(key).hexdigest()[:8]

@@ -33,7 +33,8 @@ from api.tracking.schemas import (
 logger = logging.getLogger(__name__)
 Figures = TypeVar("Figures", bound=StatsFigures)
 
-RECEIPT_CODE = re.compile(r"^[A-Z0-9]{3,10}-\d{6}-\d{4}$")
+# The check segment is absent from codes issued before it existed.
+RECEIPT_CODE = re.compile(r"^[A-Z0-9]{3,10}-\d{6}-\d{4}(?:-[0-9A-Z]{3})?$")
 # Statuses that end an application without a decision: no deadline is judged for them.
 _CLOSED_WITHOUT_DECISION = frozenset({"returned", "withdrawn"})
 
