@@ -157,3 +157,36 @@ async def test_receipt_codes_cannot_be_walked_by_counting(
     for guess in guesses:
         problem(await client.get(f"/api/v1/track/{guess}"), 404, "not-found")
     assert (await client.get(f"/api/v1/track/{issued}")).status_code == 200
+
+
+async def test_an_object_with_thousands_of_unknown_keys_gets_a_small_error_response(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await support.citizen(db, settings)
+    draft = await client.post(
+        "/api/v1/applications",
+        json={"procedure_code": "1.001193", "form": {}},
+        headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert draft.status_code == 201, draft.text
+    place = {f"k{index}": index for index in range(60_000)}
+    response = await client.patch(
+        f"/api/v1/applications/{draft.json()['id']}",
+        json={"form": {"birth_place": place}},
+        headers=headers,
+    )
+    body = problem(response, 422, "validation-failed")
+    assert len(response.content) < 16_000, len(response.content)
+    assert len(body["errors"]) <= 50
+
+
+async def test_the_openapi_document_describes_what_the_server_accepts(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    for action in ("submit", "withdraw", "resubmit"):
+        operation = document["paths"][f"/api/v1/applications/{{application_id}}/{action}"]["post"]
+        assert operation["requestBody"]["required"] is False, action
+    field = document["components"]["schemas"]["FieldDefinition"]["properties"]
+    # oneOf[integer, number] refuses every integer (it matches both branches).
+    assert field["min"] == {"oneOf": [{"type": "number"}, {"type": "null"}]}

@@ -24,6 +24,7 @@ from api.applications.schemas import (
 from api.applications.state_machine import Action
 from api.applications.views import ViewService
 from api.core.actors import Actor, citizen_only, signed_in
+from api.core.openapi import OptionalBodyOperation
 from api.core.problems import problem_responses
 
 IdempotencyKey = Annotated[
@@ -81,6 +82,7 @@ def _status_change(
         status_code=200,
         summary=summary,
         description=description,
+        operation_class=OptionalBodyOperation,
         responses=problem_responses(
             *sorted({400, 401, 404, 409, 422, *problems}),
             notes={404: NOT_FOUND_NOTE, 409: MOVE_CONFLICT_NOTE, **problems},

@@ -61,6 +61,8 @@ ErrorCode = Literal[
     "commune_not_in_province",
 ]
 
+MAX_UNKNOWN_KEYS_LISTED = 5
+
 DEFAULT_MAX_LENGTH: dict[str, int] = {"text": 200, "long_text": 4000}
 
 # Long text may span lines; no text may hold other control characters (NUL cannot be stored).
@@ -111,8 +113,8 @@ class FieldDefinition(msgspec.Struct, frozen=True, omit_defaults=True, forbid_un
         Annotated[str, msgspec.Meta(min_length=1, description="Python regex, text only")] | None
     ) = None
     # number
-    min: int | float | None = None
-    max: int | float | None = None
+    min: float | None = None
+    max: float | None = None
     integer: bool = False
     # date
     min_date: IsoDate | None = None
@@ -448,12 +450,11 @@ def _admin_unit(
         return _wrong_type(out, path, field)
     label = _label(field)
     ok = True
-    for key in raw:
-        if key not in ("province_code", "commune_code"):
-            ok = False
-            out.add(
-                f"{path}.{key}", "unknown_field", "unit-unknown-field", label=label, name=str(key)
-            )
+    # Name a few unknown keys, not all: a body may hold tens of thousands of them.
+    unknown = [key for key in raw if key not in ("province_code", "commune_code")]
+    for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+        out.add(f"{path}.{key}", "unknown_field", "unit-unknown-field", label=label, name=str(key))
+    ok = not unknown
 
     province = _unit_code(raw.get("province_code"))
     commune = _unit_code(raw.get("commune_code"))
