@@ -18,6 +18,7 @@ from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from api.applications.receipts import ReceiptCodes
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
+from api.clients.webpush import load_vapid_keys
 from api.core.actors import provide_actor
 from api.core.caching import PERSONAL
 from api.core.db import create_pool, pool_connection
@@ -33,6 +34,8 @@ from api.geo.controller import AdminUnitsController
 from api.geo.directory import AdminUnits
 from api.health.controller import health
 from api.migrate import apply_migrations
+from api.notifications.routes import ROUTES as NOTIFICATION_ROUTES
+from api.push.routes import ROUTES as PUSH_ROUTES
 from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
 
@@ -54,6 +57,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             async with pool.acquire() as conn:
                 await apply_migrations(conn)
                 app.state.admin_units = await AdminUnits.load(conn)
+                # Loaded once: the public key handed to browsers never changes while running.
+                app.state.vapid = await load_vapid_keys(conn, settings)
             try:
                 await storage.ensure_bucket()
             except Exception as exc:  # storage may come up later; /health reports it
@@ -90,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_ROUTES,
             *DOCUMENT_ROUTES,
             *TRACKING_ROUTES,
+            *PUSH_ROUTES,
+            *NOTIFICATION_ROUTES,
         ],
     )
     return Litestar(

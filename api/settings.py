@@ -35,6 +35,11 @@ class Settings:
     access_token_previous_keys: tuple[str, ...] = ()
     sms_gateway_url: str = ""
     sms_gateway_token: str = ""
+    # Web Push (VAPID, RFC 8292): the application server's P-256 key (PEM, or the raw 32-byte
+    # scalar in base64url) and the contact the push services see. Outside production an empty
+    # key means "generate one once and keep it in the database".
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:dev@motcua.invalid"
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     otp_ttl_seconds: int = 300
@@ -109,6 +114,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         access_token_previous_keys=_list(env, "ACCESS_TOKEN_PREVIOUS_KEYS"),
         sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
         sms_gateway_token=env.get("SMS_GATEWAY_TOKEN", ""),
+        vapid_private_key=env.get("VAPID_PRIVATE_KEY", ""),
+        vapid_subject=env.get("VAPID_SUBJECT") or defaults.vapid_subject,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
@@ -121,6 +128,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         db_pool_max=_int(env, "DB_POOL_MAX", defaults.db_pool_max),
         log_level=env.get("LOG_LEVEL") or defaults.log_level,
     )
+    if not settings.vapid_subject.startswith(("mailto:", "https://")):
+        raise SettingsError("VAPID_SUBJECT must be a mailto: or https: URL")
     if settings.db_pool_min > settings.db_pool_max:
         raise SettingsError("DB_POOL_MIN must not be greater than DB_POOL_MAX")
     if settings.is_production:
@@ -138,6 +147,8 @@ def _check_production(env: dict[str, str], settings: Settings) -> None:
         "SECRET_KEY",
         "SMS_GATEWAY_URL",
         "SMS_GATEWAY_TOKEN",
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
     ]
     missing = [name for name in required if not env.get(name)]
     if missing:
@@ -146,6 +157,14 @@ def _check_production(env: dict[str, str], settings: Settings) -> None:
         )
     if len(settings.secret_key) < 32 or settings.secret_key == _DEV_SECRET:
         raise SettingsError("SECRET_KEY must be a random string of at least 32 characters")
+    from api.clients.webpush import VapidKeyError, parse_vapid_private_key
+
+    try:
+        parse_vapid_private_key(settings.vapid_private_key)
+    except VapidKeyError as exc:
+        raise SettingsError(
+            "VAPID_PRIVATE_KEY must be a P-256 key in PEM or the raw 32-byte key in base64url"
+        ) from exc
     if any(len(key) < 32 or key == _DEV_SECRET for key in settings.access_token_previous_keys):
         raise SettingsError(
             "every ACCESS_TOKEN_PREVIOUS_KEYS entry must be a random string of at least "

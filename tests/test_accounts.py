@@ -248,6 +248,7 @@ async def test_production_never_reveals_the_code(settings: Settings) -> None:
         app_env="production",
         sms_gateway_url="http://127.0.0.1:9/sms",
         sms_gateway_token="unused-in-this-test",
+        vapid_private_key="7x1Zb2T4qgT2q6m3f0yq9iR8H2Lk1kq6lqv0bUo3T1E",  # a test-only raw key
     )
     async with AsyncTestClient(create_app(production)) as http:
         response = await http.post(OTP, json={"phone": random_phone()})

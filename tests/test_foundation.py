@@ -196,6 +196,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("GET", "/api/v1/track/{receipt_code:str}"),
     ("GET", "/api/v1/stats/public"),
+    ("GET", "/api/v1/push/vapid-public-key"),
 }
 
 

@@ -126,6 +126,7 @@ async def deliver_queued_jobs(settings: Settings, gateway: LoopbackSmsGateway) -
             "settings": settings,
             "sms": HttpSmsGateway(gateway.url, GATEWAY_TOKEN, timeout=5),
             "sms_retry_step_seconds": 0.1,
+            "relay": False,  # the outbox relay is tested in test_push_delivery.py
         },
         cron_jobs=None,  # housekeeping is tested in test_cleanup.py
         burst=True,

@@ -12,7 +12,9 @@ Settings are read when the worker starts, not at import. Everything the jobs use
 worker context, built by ``startup`` from the settings. Whoever starts a worker may put
 ``settings``, ``sms`` (an ``SmsSender``) or ``sms_retry_step_seconds`` into the context first;
 ``startup`` keeps them — the delivery tests run a real worker against a loopback SMS gateway
-this way.
+this way. Likewise ``webpush`` (a ``WebPushClient``), ``push_retry_base_seconds``,
+``relay_poll_seconds``, and ``relay: False`` for a worker that must not run the outbox relay
+(``--burst`` workers, which only drain the queue).
 """
 
 from __future__ import annotations
@@ -27,15 +29,16 @@ from arq.connections import RedisSettings
 from arq.worker import async_check_health, create_worker
 
 from api.clients.sms import sms_sender_for
+from api.clients.webpush import WebPushClient, load_vapid_keys
 from api.core.db import create_pool
 from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.settings import Settings, load_settings
-from workers import housekeeping, sms
+from workers import housekeeping, notifications, push, relay, sms
 from workers.sms import SMS_RETRY_STEP_SECONDS
 
-CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping)
+CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, relay, notifications, push)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -46,9 +49,15 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx.setdefault("sms_retry_step_seconds", SMS_RETRY_STEP_SECONDS)
     ctx["db_pool"] = await create_pool(settings.database_url, min_size=1, max_size=4)
     ctx["storage"] = ObjectStorage(settings)
+    if "webpush" not in ctx:
+        async with ctx["db_pool"].acquire() as conn:
+            ctx["webpush"] = WebPushClient(await load_vapid_keys(conn, settings))
+    relay.start_relay(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await relay.stop_relay(ctx)
+    await ctx["webpush"].close()
     await ctx["db_pool"].close()
 
 
@@ -61,6 +70,9 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     max_tries = 5
+    # How often an idle worker looks at the queue: a status change reaches a phone through two
+    # jobs (fan-out, then push), so this bounds most of the delay after the relay woke.
+    poll_delay = 0.1
     # The health-check key (``--check``) is rewritten this often and outlives it by a second.
     health_check_interval = 60
     # No job results in Redis: arq would copy each job's arguments (for SMS: a phone number and
@@ -92,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker = create_worker(
         cast(Any, WorkerSettings),
         redis_settings=worker_redis_settings(settings),
-        ctx={"settings": settings},
+        ctx={"settings": settings, "relay": not args.burst},
         burst=args.burst,
     )
     worker.run()

@@ -17,6 +17,9 @@ PRODUCTION: dict[str, str] = {
     "SECRET_KEY": "k" * 48,
     "SMS_GATEWAY_URL": "https://sms.example.vn/send",
     "SMS_GATEWAY_TOKEN": "token",
+    # A raw P-256 private key (base64url of 32 bytes), made for this test only.
+    "VAPID_PRIVATE_KEY": "7x1Zb2T4qgT2q6m3f0yq9iR8H2Lk1kq6lqv0bUo3T1E",
+    "VAPID_SUBJECT": "mailto:ops@motcua.example.vn",
 }
 
 
@@ -56,6 +59,10 @@ def test_production_names_every_missing_secret() -> None:
     for name in PRODUCTION.keys() - {"APP_ENV"}:
         assert name in message
     without_sms = {k: v for k, v in PRODUCTION.items() if not k.startswith("SMS_")}
+    with pytest.raises(SettingsError, match="VAPID_PRIVATE_KEY must be a P-256 key"):
+        load_settings({**PRODUCTION, "VAPID_PRIVATE_KEY": "not-a-key"})
+    with pytest.raises(SettingsError, match="VAPID_SUBJECT must be a mailto: or https: URL"):
+        load_settings({**PRODUCTION, "VAPID_SUBJECT": "ops@motcua.example.vn"})
     with pytest.raises(SettingsError, match=r"SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN$"):
         load_settings(without_sms)
     with pytest.raises(SettingsError, match="SECRET_KEY"):

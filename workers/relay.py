@@ -1,0 +1,208 @@
+"""The outbox relay: committed ``events`` rows become ``notify`` jobs.
+
+It runs inside every worker process as a background task, but only one relays at a time: the
+one holding a PostgreSQL advisory lock on its dedicated connection. The others stand by and
+try the lock every few seconds; when the holder dies its connection closes, the lock goes with
+it and a stand-by takes over.
+
+The relay wakes on ``LISTEN outbox`` (the events table's trigger notifies on every insert)
+and also polls every few seconds, so a lost notification or a dropped connection only delays.
+It reads through the change feed (``api.core.changes.read_changes``), which never skips a
+committed event, and keeps its cursor in ``relay_cursors``. Enqueueing to Redis cannot share a
+transaction with the cursor, so jobs have deterministic ids (``notify:<event id>``) and the
+cursor moves only after they are queued: a relay that dies in between queues them again, and
+the jobs' own deliveries table makes running one twice harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import asyncpg
+from arq.connections import ArqRedis
+
+from api.core.changes import (
+    FeedPosition,
+    decode_feed_cursor,
+    encode_feed_cursor,
+    feed_head,
+    read_changes,
+)
+from api.core.db import connect
+
+logger = logging.getLogger("workers.relay")
+
+RELAY_NAME = "outbox"
+# pg_advisory_lock key of the relay ("motcua relay" folded into a bigint).
+RELAY_LOCK_KEY = 0x6D6F_7463_7561_5201
+POLL_SECONDS = 5.0
+STANDBY_SECONDS = 5.0
+RECONNECT_SECONDS = 2.0
+PAGE_SIZE = 500
+# While an announced event is not readable yet (an older transaction is still open).
+RECHECK_SECONDS = 0.02
+RECENT_IDS = 10_000
+
+
+def notify_job_id(event_id: object) -> str:
+    return f"notify:{event_id}"
+
+
+async def _load_position(conn: asyncpg.Connection) -> FeedPosition:
+    """Where the relay stopped; a first start begins at the head, so installing notifications
+    does not message everyone about their whole history."""
+    cursor: str | None = await conn.fetchval(
+        "SELECT cursor FROM relay_cursors WHERE name = $1", RELAY_NAME
+    )
+    position = decode_feed_cursor(cursor, "events") if cursor else None
+    if position is None:
+        position = await feed_head(conn)
+        await _save(conn, position)
+    return position
+
+
+async def _save(conn: asyncpg.Connection, position: FeedPosition) -> None:
+    await conn.execute(
+        "INSERT INTO relay_cursors (name, cursor) VALUES ($1, $2)"
+        " ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor, updated_at = now()",
+        RELAY_NAME,
+        encode_feed_cursor("events", position),
+    )
+
+
+async def relay_pending(
+    conn: asyncpg.Connection, redis: ArqRedis, position: FeedPosition, relayed: set[str]
+) -> FeedPosition:
+    """Queue a ``notify`` job for every event committed after ``position``; the new position.
+    The ids of the events queued are added to ``relayed``."""
+    while True:
+        page = await read_changes(conn, "events", position, limit=PAGE_SIZE)
+        for change in page.changes:
+            event_id = str(change.row["id"])
+            await redis.enqueue_job("notify", event_id, _job_id=notify_job_id(event_id))
+            relayed.add(event_id)
+        if page.position != position:
+            await _save(conn, page.position)
+        position = page.position
+        if page.caught_up:
+            return position
+
+
+async def _serve(
+    dsn: str,
+    redis: ArqRedis,
+    *,
+    poll_seconds: float,
+    standby_seconds: float,
+    active: asyncio.Event,
+) -> None:
+    conn = await connect(dsn)
+    try:
+        # Stand by with try-and-sleep rather than a blocking pg_advisory_lock: no statement
+        # stays running, so cancelling a stand-by (worker shutdown) is immediate.
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):  # noqa: ASYNC110
+            await asyncio.sleep(standby_seconds)
+        logger.info("relay active")
+        wake = asyncio.Event()
+        lost = asyncio.Event()
+        # Events announced but not read yet. The feed hands out an event only once every
+        # older transaction in the cluster has ended, and the end of one that wrote no event
+        # notifies nobody: while any are waiting, look again soon instead of at the next poll.
+        announced: dict[str, float] = {}
+        recently_relayed: dict[str, None] = {}  # insertion-ordered, the oldest dropped first
+
+        def on_notify(_conn: object, _pid: int, _channel: str, event_id: str) -> None:
+            announced[event_id] = time.monotonic()
+            wake.set()
+
+        def on_termination(*_: Any) -> None:
+            lost.set()
+            wake.set()
+
+        conn.add_termination_listener(on_termination)
+        await conn.add_listener("outbox", on_notify)
+        position = await _load_position(conn)
+        active.set()
+        while True:
+            wake.clear()
+            relayed: set[str] = set()
+            position = await relay_pending(conn, redis, position, relayed)
+            recently_relayed.update(dict.fromkeys(relayed))
+            for event_id in [*recently_relayed][: max(0, len(recently_relayed) - RECENT_IDS)]:
+                del recently_relayed[event_id]
+            # An announcement can arrive after its event was read; forget those, and give up
+            # on any the poll will find anyway.
+            stale = time.monotonic() - poll_seconds
+            for event_id in [*announced]:
+                if event_id in recently_relayed or announced[event_id] < stale:
+                    del announced[event_id]
+            wait = RECHECK_SECONDS if announced else poll_seconds
+            with contextlib.suppress(TimeoutError):  # the timeout is the safety-net poll
+                await asyncio.wait_for(wake.wait(), wait)
+            if lost.is_set() or conn.is_closed():
+                raise ConnectionError("the relay's database connection was lost")
+    finally:
+        active.clear()
+        if not conn.is_closed():
+            # Closing the connection also releases the advisory lock.
+            await conn.close(timeout=2)
+
+
+async def run_relay(
+    dsn: str,
+    redis: ArqRedis,
+    *,
+    poll_seconds: float = POLL_SECONDS,
+    standby_seconds: float = STANDBY_SECONDS,
+    active: asyncio.Event | None = None,
+) -> None:
+    """Relay (or stand by) until cancelled, reconnecting after any failure. ``active`` is set
+    while this process is the one relaying."""
+    active = active or asyncio.Event()
+    while True:
+        try:
+            await _serve(
+                dsn,
+                redis,
+                poll_seconds=poll_seconds,
+                standby_seconds=standby_seconds,
+                active=active,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            logger.warning("relay interrupted; reconnecting", extra={"error": repr(exc)})
+            await asyncio.sleep(RECONNECT_SECONDS)
+
+
+def start_relay(ctx: dict[str, Any]) -> None:
+    """Start the relay task in a worker (unless the context says ``relay: False``)."""
+    if ctx.get("relay", True) is False:
+        return
+    ctx["relay_active"] = asyncio.Event()
+    ctx["relay_task"] = asyncio.create_task(
+        run_relay(
+            ctx["settings"].database_url,
+            ctx["redis"],
+            poll_seconds=float(ctx.get("relay_poll_seconds", POLL_SECONDS)),
+            standby_seconds=float(ctx.get("relay_standby_seconds", STANDBY_SECONDS)),
+            active=ctx["relay_active"],
+        ),
+        name="outbox-relay",
+    )
+
+
+async def stop_relay(ctx: dict[str, Any]) -> None:
+    task: asyncio.Task[None] | None = ctx.pop("relay_task", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+FUNCTIONS: list[Any] = []
+CRON_JOBS: list[Any] = []
