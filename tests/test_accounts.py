@@ -107,6 +107,7 @@ async def test_sign_in_with_an_sms_code(
         "id": str(citizen_id),
         "phone": phone,
         "profile_complete": False,
+        "identity_verified": False,
         "language": "vi",
     }
     # The code is spent.
@@ -689,28 +690,6 @@ async def test_the_cccd_must_agree_with_birth_and_gender(
         PROFILE, headers=headers, json=good_profile(born_2005, date_of_birth="2005-03-01")
     )
     assert ok.status_code == 200, ok.text
-
-
-async def test_a_cccd_belongs_to_one_account(
-    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
-) -> None:
-    _, first = await citizen(db, settings, with_profile=False)
-    _, second = await citizen(db, settings, with_profile=False)
-    cccd = female_1990_cccd()
-    assert (await client.put(PROFILE, headers=first, json=good_profile(cccd))).status_code == 200
-    taken = await client.put(PROFILE, headers=second, json=good_profile(cccd))
-    problem(taken, 409, "citizen-id-taken")
-
-    # Two accounts claiming a new number at the same moment: the unique index decides.
-    _, third = await citizen(db, settings, with_profile=False)
-    contested = female_1990_cccd()
-    responses = await asyncio.gather(
-        client.put(PROFILE, headers=second, json=good_profile(contested)),
-        client.put(PROFILE, headers=third, json=good_profile(contested)),
-    )
-    assert sorted(r.status_code for r in responses) == [200, 409]
-    loser = next(r for r in responses if r.status_code == 409)
-    problem(loser, 409, "citizen-id-taken")
 
 
 async def test_otp_request_without_redis_is_a_503_and_keeps_no_code(

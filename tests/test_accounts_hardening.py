@@ -1,8 +1,9 @@
 """Regressions for the holes an outside probe found in accounts: staff lock-out that anyone could
-trigger and that told usernames apart."""
+trigger and that told usernames apart, and CCCD squatting."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import statistics
 import time
@@ -13,12 +14,20 @@ import asyncpg
 import httpx
 import pytest
 
+from api.accounts.identity_verification import mark_identity_verified
+from api.accounts.problems import CitizenIdVerifiedElsewhere
+from api.applications.repository import ApplicationRepository
 from api.core.db import create_pool
 from api.settings import Settings
 from tests.conftest import problem
+from tests.support import citizen, random_cccd
 from tests.test_accounts import (
     LOGIN,
+    ME,
     PASSWORD,
+    PROFILE,
+    female_1990_cccd,
+    good_profile,
     new_officer,
 )
 from workers.housekeeping import purge_login_throttle
@@ -188,3 +197,122 @@ async def test_pairs_nobody_failed_with_for_a_day_are_purged(
         "SELECT client_ip FROM staff_login_throttle WHERE client_ip = ANY($1)", [stale, fresh]
     )
     assert [row["client_ip"] for row in left] == [fresh]
+
+
+# --- B: a declared CCCD is no proof ----------------------------------------------------------
+
+
+async def test_a_cccd_declared_by_someone_else_does_not_block_its_owner(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, squatter = await citizen(db, settings, with_profile=False)
+    _, owner = await citizen(db, settings, with_profile=False)
+    cccd = female_1990_cccd()
+    assert (await client.put(PROFILE, headers=squatter, json=good_profile(cccd))).status_code == 200
+    mine = await client.put(PROFILE, headers=owner, json=good_profile(cccd))
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["identity_verified"] is False
+
+
+async def test_a_verified_identity_is_fixed_for_the_citizen(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    citizen_id, headers = await citizen(db, settings, with_profile=False)
+    officer, _ = await new_officer(db)
+    officer_id = await db.fetchval("SELECT id FROM staff WHERE username = $1", officer)
+    cccd = female_1990_cccd()
+    assert (await client.put(PROFILE, headers=headers, json=good_profile(cccd))).status_code == 200
+    await mark_identity_verified(db, citizen_id, officer_id, "counter")
+    assert (await client.get(PROFILE, headers=headers)).json()["identity_verified"] is True
+    assert (await client.get(ME, headers=headers)).json()["identity_verified"] is True
+
+    changed = good_profile(
+        random_cccd(century_gender="1", yy="91"),
+        full_name="Trần Thị Bình",
+        date_of_birth="1991-01-02",
+    )
+    body = problem(await client.put(PROFILE, headers=headers, json=changed), 422)
+    assert {(e["path"], e["code"]) for e in body["errors"]} == {
+        ("citizen_id_number", "identity_verified"),
+        ("full_name", "identity_verified"),
+        ("date_of_birth", "identity_verified"),
+    }
+    assert all("xác minh" in e["message"] for e in body["errors"])
+    # The rest of the profile is still the citizen's own to change.
+    moved = good_profile(
+        cccd, address={"province_code": "01", "commune_code": "00004", "street": "3 Kim Mã"}
+    )
+    saved = await client.put(PROFILE, headers=headers, json=moved)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["address"]["street"] == "3 Kim Mã"
+    row = await db.fetchrow(
+        "SELECT identity_verified_by, identity_verification_method FROM citizens WHERE id = $1",
+        citizen_id,
+    )
+    assert (row["identity_verified_by"], row["identity_verification_method"]) == (
+        officer_id,
+        "counter",
+    )
+
+
+async def test_only_one_account_holds_a_cccd_verified(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    officer, _ = await new_officer(db)
+    officer_id = await db.fetchval("SELECT id FROM staff WHERE username = $1", officer)
+    cccd = female_1990_cccd()
+    holders = []
+    for _ in range(3):
+        citizen_id, headers = await citizen(db, settings, with_profile=False)
+        await client.put(PROFILE, headers=headers, json=good_profile(cccd))
+        holders.append(citizen_id)
+    await mark_identity_verified(db, holders[0], officer_id, "counter")
+    await mark_identity_verified(db, holders[0], officer_id, "counter")  # again: no change
+    with pytest.raises(CitizenIdVerifiedElsewhere):
+        await mark_identity_verified(db, holders[1], officer_id, "counter")
+    # Two officers verifying two claimants at once: the partial unique index decides.
+    other = female_1990_cccd()
+    contenders = []
+    for _ in range(2):
+        citizen_id, headers = await citizen(db, settings, with_profile=False)
+        await client.put(PROFILE, headers=headers, json=good_profile(other))
+        contenders.append(citizen_id)
+    conns = [await asyncpg.connect(settings.database_url) for _ in contenders]
+    try:
+        outcomes = await asyncio.gather(
+            *(
+                mark_identity_verified(conn, cid, officer_id, "counter")
+                for conn, cid in zip(conns, contenders, strict=True)
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        for conn in conns:
+            await conn.close()
+    assert sorted(type(o).__name__ for o in outcomes) == ["CitizenIdVerifiedElsewhere", "NoneType"]
+
+
+async def test_a_counter_filing_finds_the_one_account_among_shared_cccds(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    cccd = female_1990_cccd()
+    accounts = []
+    for _ in range(2):
+        citizen_id, headers = await citizen(db, settings, with_profile=False)
+        await client.put(PROFILE, headers=headers, json=good_profile(cccd))
+        accounts.append(citizen_id)
+    phone = await db.fetchval("SELECT phone FROM citizens WHERE id = $1", accounts[1])
+    assert await ApplicationRepository(db).citizen_with(cccd, phone) == accounts[1]
+
+
+async def test_profile_changes_are_rate_limited(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await citizen(db, settings, with_profile=False)
+    for _ in range(10):
+        cccd = female_1990_cccd()
+        saved = await client.put(PROFILE, headers=headers, json=good_profile(cccd))
+        assert saved.status_code == 200, saved.text
+    response = await client.put(PROFILE, headers=headers, json=good_profile(female_1990_cccd()))
+    body = problem(response, 429, "rate-limited")
+    assert 0 < body["retry_after"] <= 3600

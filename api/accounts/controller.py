@@ -205,20 +205,23 @@ class MeController(Controller):
         guards=[citizen_only],
         summary="Replace the citizen's profile (declared once, reused by every application)",
         description="Every invalid field is reported at once. The CCCD must agree with the "
-        "date of birth and gender, and the commune must belong to the province.",
+        "date of birth and gender, and the commune must belong to the province. Once the "
+        "identity is verified, the CCCD, name and date of birth cannot change "
+        "(`identity_verified` at each). At most 10 valid changes per hour.",
         responses=problem_responses(
             400,
             401,
             403,
-            409,
             422,
-            notes={409: "The CCCD belongs to another account (citizen-id-taken)"},
+            429,
+            notes={429: "More than 10 profile changes in an hour (rate-limited); see Retry-After"},
         ),
     )
     async def replace_profile(
         self, data: ProfileUpdate, actor: Actor, state: State, db: asyncpg.Connection
     ) -> ProfileRead:
-        return await ProfileService(db, state.admin_units).replace(actor.id, data)
+        profiles = ProfileService(db, state.admin_units)
+        return await profiles.replace(actor.id, data, state.rate_limiter)
 
 
 class StaffController(Controller):

@@ -78,7 +78,9 @@ class AccountNotFound(NotFound):
     entry = "accounts.problems.account-not-found"
 
 
-class CitizenIdTaken(Problem):
+class CitizenIdVerifiedElsewhere(Problem):
+    """Another citizen already holds this CCCD number verified (for the verifying officer)."""
+
     status = 409
-    slug = "citizen-id-taken"
-    entry = "accounts.problems.citizen-id-taken"
+    slug = "citizen-id-verified-elsewhere"
+    entry = "accounts.problems.citizen-id-verified-elsewhere"

@@ -74,7 +74,7 @@ WHERE c.phone = d.phone AND c.voided_at = d.created_at AND c.attempts < $2
 
 _CITIZEN_COLUMNS = """
 id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
-street, email, language
+street, email, language, identity_verified_at IS NOT NULL AS identity_verified
 """
 
 _INSERT_CITIZEN = f"""
@@ -85,6 +85,14 @@ RETURNING {_CITIZEN_COLUMNS}
 
 _CITIZEN_BY_PHONE = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE phone = $1"
 _CITIZEN_BY_ID = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
+_CITIZEN_BY_ID_FOR_UPDATE = f"{_CITIZEN_BY_ID} FOR UPDATE"
+
+# Only a declared number can be verified; a row already verified keeps its first verification.
+_MARK_IDENTITY_VERIFIED = """
+UPDATE citizens
+SET identity_verified_at = now(), identity_verified_by = $2, identity_verification_method = $3
+WHERE id = $1 AND identity_verified_at IS NULL AND citizen_id_number IS NOT NULL
+"""
 
 _REPLACE_PROFILE = f"""
 UPDATE citizens
@@ -278,6 +286,16 @@ class CitizenRepository:
 
     async def get(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_CITIZEN_BY_ID, citizen_id)
+
+    async def get_for_update(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
+        """The citizen, locked until the transaction ends (a profile change and an identity
+        verification of one citizen do not interleave)."""
+        return await self._conn.fetchrow(_CITIZEN_BY_ID_FOR_UPDATE, citizen_id)
+
+    async def mark_identity_verified(
+        self, citizen_id: uuid.UUID, staff_id: uuid.UUID | None, method: str
+    ) -> None:
+        await self._conn.execute(_MARK_IDENTITY_VERIFIED, citizen_id, staff_id, method)
 
     async def language_for_phone(self, phone: str) -> Language | None:
         """The language of the citizen with this phone, or None when no one has it yet."""

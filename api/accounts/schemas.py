@@ -110,10 +110,20 @@ class UnitRef(msgspec.Struct, frozen=True):
     name_en: str
 
 
+IdentityVerified = Annotated[
+    bool,
+    msgspec.Meta(
+        description="An officer has checked the CCCD number, name and date of birth against the "
+        "citizen's ID card; the citizen can no longer change those three"
+    ),
+]
+
+
 class CitizenMe(msgspec.Struct, frozen=True, tag_field="kind", tag="citizen"):
     id: uuid.UUID
     phone: str
     profile_complete: bool
+    identity_verified: IdentityVerified
     language: LanguagePreference
 
 
@@ -185,6 +195,7 @@ class ProfileRead(msgspec.Struct, frozen=True):
     address: AddressRead | None
     email: str | None
     profile_complete: bool
+    identity_verified: IdentityVerified
 
 
 class UnitRead(msgspec.Struct, frozen=True):
