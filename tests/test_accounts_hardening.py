@@ -1,5 +1,5 @@
 """Regressions for the holes an outside probe found in accounts: staff lock-out that anyone could
-trigger and that told usernames apart, and CCCD squatting."""
+trigger and that told usernames apart, CCCD squatting, and profile fields silently ignored."""
 
 from __future__ import annotations
 
@@ -316,3 +316,51 @@ async def test_profile_changes_are_rate_limited(
     response = await client.put(PROFILE, headers=headers, json=good_profile(female_1990_cccd()))
     body = problem(response, 429, "rate-limited")
     assert 0 < body["retry_after"] <= 3600
+
+
+# --- C: unknown fields are refused, not ignored ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        ({"phone": "0912345678"}, "phone"),
+        ({"id": "6f1c1f1e-1111-4111-8111-111111111111"}, "id"),
+        (
+            {"address": {"province_code": "01", "commune_code": "00004", "street": "1", "x": 1}},
+            "address.x",
+        ),
+    ],
+)
+async def test_the_profile_refuses_unknown_fields(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    settings: Settings,
+    extra: dict[str, Any],
+    path: str,
+) -> None:
+    _, headers = await citizen(db, settings, with_profile=False)
+    body = problem(
+        await client.put(
+            PROFILE, headers=headers, json={**good_profile(female_1990_cccd()), **extra}
+        ),
+        422,
+        "validation-failed",
+    )
+    assert [(e["path"], e["code"]) for e in body["errors"]] == [(path, "unknown_field")]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/auth/otp", {"phone": "0912345678", "channel": "zalo"}),
+        ("/api/v1/auth/otp/verify", {"phone": "0912345678", "code": "123456", "channel": "zalo"}),
+        ("/api/v1/auth/login", {"username": "cb.a", "password": "x", "channel": "zalo"}),
+        ("/api/v1/auth/refresh", {"refresh_token": "x", "channel": "zalo"}),
+    ],
+)
+async def test_sign_in_requests_refuse_unknown_fields(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any]
+) -> None:
+    answer = problem(await client.post(path, json=body), 422, "validation-failed")
+    assert [(e["path"], e["code"]) for e in answer["errors"]] == [("channel", "unknown_field")]
