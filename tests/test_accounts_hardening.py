@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import statistics
 import time
 import uuid
@@ -55,9 +56,10 @@ async def timed_login(
 
 
 def comparable(response: httpx.Response) -> tuple[int, dict[str, Any], int | None]:
-    """What a caller can see of a failed sign-in, without the per-request id; Retry-After to
-    the minute (two runs a moment apart may differ by a second)."""
+    """What a caller can see of a failed sign-in, without the per-request id; the seconds to
+    wait to the minute (two answers a moment apart may differ by a second)."""
     body = {k: v for k, v in response.json().items() if k not in ("request_id", "retry_after")}
+    body["detail"] = re.sub(r"\d+", "N", body["detail"])  # "… 59 seconds" vs "… 60 seconds"
     retry_after = response.headers.get("Retry-After")
     return response.status_code, body, round(int(retry_after) / 60) if retry_after else None
 
