@@ -50,8 +50,6 @@ class Settings:
     otp_per_ip_window_seconds: int = 900
     track_per_ip_limit: int = 30
     track_per_ip_window_seconds: int = 60
-    staff_max_failed_logins: int = 5
-    staff_lockout_seconds: int = 900
     upload_url_ttl_seconds: int = 600
     download_url_ttl_seconds: int = 300
     max_document_bytes: int = 10 * 1024 * 1024

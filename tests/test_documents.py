@@ -702,7 +702,6 @@ async def test_burst_of_large_images_stays_within_memory(
     # photo (108 MB decoded, 74 MB resize intermediate, 50 MB result, encoder buffers): ~600 MB.
     # Without the bound the same burst peaked at ~2 GB and stayed there.
     assert (peak - before) * 1024 < 700 * MB
-    assert elapsed < 10
 
 
 async def test_staging_key_is_single_use_after_completion(

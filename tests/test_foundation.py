@@ -255,7 +255,7 @@ async def test_openapi_document_describes_requests_responses_and_errors(
     otp = spec["paths"]["/api/v1/auth/otp"]["post"]
     assert {"202", "422", "429"} <= otp["responses"].keys()
     profile = spec["paths"]["/api/v1/me/profile"]["put"]
-    assert {"200", "401", "403", "409", "422"} <= profile["responses"].keys()
+    assert {"200", "401", "403", "422", "429"} <= profile["responses"].keys()
     assert profile["security"] == [{"bearer": []}]
     assert "security" not in spec["paths"]["/api/v1/procedures"]["get"]
     assert "503" in spec["paths"]["/health"]["get"]["responses"]

@@ -37,7 +37,10 @@ def test_the_worker_runs_every_function_and_cron_job_its_concerns_list() -> None
     assert (sms, housekeeping, relay, notifications, push) == CONCERNS
     names = {getattr(f, "name", getattr(f, "__name__", None)) for f in WorkerSettings.functions}
     assert names == {"send_sms", "notify", "send_push"}
-    assert [job.coroutine for job in WorkerSettings.cron_jobs] == [housekeeping.sweep_uploads]
+    assert [job.coroutine for job in WorkerSettings.cron_jobs] == [
+        housekeeping.sweep_uploads,
+        housekeeping.purge_login_throttle,
+    ]
     assert not hasattr(WorkerSettings, "redis_settings")  # read at start-up, not at import
 
 

@@ -6,6 +6,7 @@ import asyncpg
 from litestar import Controller, Request, get, patch, post, put
 from litestar.datastructures import State
 
+from api.accounts.login_throttle import STAFF_LOGIN_PER_IP_LIMIT, STAFF_LOGIN_PER_IP_WINDOW_SECONDS
 from api.accounts.me import AccountService
 from api.accounts.profile import ProfileService
 from api.accounts.schemas import (
@@ -22,12 +23,7 @@ from api.accounts.schemas import (
     StaffUnitRead,
     TokenPair,
 )
-from api.accounts.sign_in import (
-    STAFF_LOGIN_PER_IP_LIMIT,
-    STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
-    AuthService,
-    parse_phone,
-)
+from api.accounts.sign_in import AuthService, parse_phone
 from api.core.actors import Actor, citizen_only, signed_in, staff_only
 from api.core.problems import problem_responses
 from api.core.ratelimit import client_address
@@ -107,17 +103,21 @@ class AuthController(Controller):
         "/login",
         status_code=200,
         summary="Staff sign-in with username and password",
-        description="5 wrong passwords in a row lock the account for 15 minutes.",
+        description="After 5 failed sign-ins in a row for one username from one address, that "
+        "address waits before its next try for that username: 1 minute, then 2, 4, 8 and at most "
+        "15 after each further failure. Other addresses are not held back. An address also has "
+        "a budget of 30 sign-in requests in 15 minutes across all usernames.",
         responses=problem_responses(
             400,
             401,
             403,
             422,
-            423,
             429,
             notes={
-                401: "Wrong username or password (invalid-credentials)",
+                401: "Wrong username or password (invalid-credentials); never says which",
                 403: "The account is disabled (account-disabled)",
+                429: "Too many failed sign-ins for this username from this address, or too many "
+                "sign-in requests from this address (rate-limited); see Retry-After",
             },
         ),
     )
@@ -128,13 +128,14 @@ class AuthController(Controller):
         state: State,
         db: asyncpg.Connection,
     ) -> TokenPair:
+        address = client_address(request)
         await state.rate_limiter.hit(
             "login-ip",
-            client_address(request),
+            address,
             limit=STAFF_LOGIN_PER_IP_LIMIT,
             window_seconds=STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
         )
-        return await _auth(db, state).staff_login(data.username, data.password)
+        return await _auth(db, state).staff_login(data.username, data.password, address)
 
     @post(
         "/refresh",
@@ -204,20 +205,23 @@ class MeController(Controller):
         guards=[citizen_only],
         summary="Replace the citizen's profile (declared once, reused by every application)",
         description="Every invalid field is reported at once. The CCCD must agree with the "
-        "date of birth and gender, and the commune must belong to the province.",
+        "date of birth and gender, and the commune must belong to the province. Once the "
+        "identity is verified, the CCCD, name and date of birth cannot change "
+        "(`identity_verified` at each). At most 10 valid changes per hour.",
         responses=problem_responses(
             400,
             401,
             403,
-            409,
             422,
-            notes={409: "The CCCD belongs to another account (citizen-id-taken)"},
+            429,
+            notes={429: "More than 10 profile changes in an hour (rate-limited); see Retry-After"},
         ),
     )
     async def replace_profile(
         self, data: ProfileUpdate, actor: Actor, state: State, db: asyncpg.Connection
     ) -> ProfileRead:
-        return await ProfileService(db, state.admin_units).replace(actor.id, data)
+        profiles = ProfileService(db, state.admin_units)
+        return await profiles.replace(actor.id, data, state.rate_limiter)
 
 
 class StaffController(Controller):

@@ -36,6 +36,7 @@ class AccountService:
                 id=citizen["id"],
                 phone=citizen["phone"],
                 profile_complete=profile_complete(citizen),
+                identity_verified=citizen["identity_verified"],
                 language=citizen["language"],
             )
         officer = await StaffRepository(self._conn).get(actor.id)

@@ -68,16 +68,6 @@ class InvalidCredentials(Problem):
     entry = "accounts.problems.invalid-credentials"
 
 
-class AccountLocked(Problem):
-    status = 423
-    slug = "account-locked"
-    entry = "accounts.problems.account-locked"
-
-    def __init__(self, retry_after: int) -> None:
-        retry_after = max(1, retry_after)
-        super().__init__(headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
-
-
 class AccountDisabled(Problem):
     status = 403
     slug = "account-disabled"
@@ -88,7 +78,9 @@ class AccountNotFound(NotFound):
     entry = "accounts.problems.account-not-found"
 
 
-class CitizenIdTaken(Problem):
+class CitizenIdVerifiedElsewhere(Problem):
+    """Another citizen already holds this CCCD number verified (for the verifying officer)."""
+
     status = 409
-    slug = "citizen-id-taken"
-    entry = "accounts.problems.citizen-id-taken"
+    slug = "citizen-id-verified-elsewhere"
+    entry = "accounts.problems.citizen-id-verified-elsewhere"

@@ -1,5 +1,6 @@
 """The citizen's "declare once" profile: what every application reuses, checked by the person
-rules and kept unique by CCCD number."""
+rules. The CCCD number, name and date of birth are the citizen's to change until an officer
+verifies them (api.accounts.identity_verification)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from datetime import date
 
 import asyncpg
 
+from api.accounts.identity_verification import verified_field_changes
 from api.accounts.person_rules import Person, PersonInput, clean_person
-from api.accounts.problems import AccountNotFound, CitizenIdTaken
+from api.accounts.problems import AccountNotFound
 from api.accounts.repository import CitizenRepository
 from api.accounts.schemas import AddressRead, ProfileRead, ProfileUpdate
 from api.core.clock import vn_today
 from api.core.problems import validation_failed
+from api.core.ratelimit import RateLimiter
 from api.geo.directory import AdminUnits
 from api.messages import Message
 
@@ -28,7 +31,9 @@ PROFILE_FIELD_NAMES: tuple[str, ...] = (
     "commune_code",
     "street",
 )
-_CITIZEN_ID_UNIQUE = "citizens_citizen_id_number_key"
+# Valid profile changes a citizen may make per hour: plenty for corrections, and a brake on
+# cycling through other people's CCCD numbers.
+PROFILE_CHANGES_PER_HOUR = 10
 
 
 def profile_field_label(name: str) -> Message:
@@ -78,28 +83,33 @@ class ProfileService:
             raise AccountNotFound()
         return self._profile(citizen)
 
-    async def replace(self, citizen_id: uuid.UUID, update: ProfileUpdate) -> ProfileRead:
+    async def replace(
+        self, citizen_id: uuid.UUID, update: ProfileUpdate, limiter: RateLimiter
+    ) -> ProfileRead:
+        """Replace the profile. Only a valid change spends the hourly budget, so a citizen
+        fixing typos is not held back by the mistakes."""
         clean = clean_profile(update, self._units, vn_today())
-        try:
-            async with self._conn.transaction():
-                citizen = await self._citizens.replace_profile(
-                    citizen_id,
-                    full_name=clean.full_name,
-                    date_of_birth=clean.date_of_birth,
-                    gender=clean.gender,
-                    citizen_id_number=clean.citizen_id_number,
-                    province_code=clean.province_code,
-                    commune_code=clean.commune_code,
-                    street=clean.street,
-                    email=clean.email,
-                )
-        except asyncpg.UniqueViolationError as exc:
-            # The unique index is the only check that holds against a concurrent claim.
-            if exc.constraint_name == _CITIZEN_ID_UNIQUE:
-                raise CitizenIdTaken() from exc
-            raise
-        if citizen is None:
-            raise AccountNotFound()
+        await limiter.hit(
+            "profile-change", str(citizen_id), limit=PROFILE_CHANGES_PER_HOUR, window_seconds=3600
+        )
+        async with self._conn.transaction():
+            current = await self._citizens.get_for_update(citizen_id)
+            if current is None:
+                raise AccountNotFound()
+            if changes := verified_field_changes(current, clean):
+                raise validation_failed(changes)
+            citizen = await self._citizens.replace_profile(
+                citizen_id,
+                full_name=clean.full_name,
+                date_of_birth=clean.date_of_birth,
+                gender=clean.gender,
+                citizen_id_number=clean.citizen_id_number,
+                province_code=clean.province_code,
+                commune_code=clean.commune_code,
+                street=clean.street,
+                email=clean.email,
+            )
+        assert citizen is not None  # the row is locked: it cannot have gone
         return self._profile(citizen)
 
     def _profile(self, citizen: asyncpg.Record) -> ProfileRead:
@@ -113,6 +123,7 @@ class ProfileService:
             address=self._address(citizen),
             email=citizen["email"],
             profile_complete=profile_complete(citizen),
+            identity_verified=citizen["identity_verified"],
         )
 
     def _address(self, citizen: asyncpg.Record) -> AddressRead | None:

@@ -6,12 +6,14 @@ process agrees on when a code or session expires.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Collection
 from datetime import date
 
 import asyncpg
 
+from api.accounts.login_throttle import FORGET_AFTER_SECONDS, AfterFailure, ThrottleState
 from api.messages import DEFAULT_LANGUAGE, Language
 
 # Serialises code requests for one phone, so counting the window and inserting cannot race.
@@ -72,7 +74,7 @@ WHERE c.phone = d.phone AND c.voided_at = d.created_at AND c.attempts < $2
 
 _CITIZEN_COLUMNS = """
 id, phone, full_name, date_of_birth, gender, citizen_id_number, province_code, commune_code,
-street, email, language
+street, email, language, identity_verified_at IS NOT NULL AS identity_verified
 """
 
 _INSERT_CITIZEN = f"""
@@ -83,6 +85,14 @@ RETURNING {_CITIZEN_COLUMNS}
 
 _CITIZEN_BY_PHONE = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE phone = $1"
 _CITIZEN_BY_ID = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
+_CITIZEN_BY_ID_FOR_UPDATE = f"{_CITIZEN_BY_ID} FOR UPDATE"
+
+# Only a declared number can be verified; a row already verified keeps its first verification.
+_MARK_IDENTITY_VERIFIED = """
+UPDATE citizens
+SET identity_verified_at = now(), identity_verified_by = $2, identity_verification_method = $3
+WHERE id = $1 AND identity_verified_at IS NULL AND citizen_id_number IS NOT NULL
+"""
 
 _REPLACE_PROFILE = f"""
 UPDATE citizens
@@ -110,28 +120,48 @@ SELECT {_STAFF_COLUMNS} FROM staff st LEFT JOIN units u ON u.code = st.unit_code
 """
 
 _STAFF_FOR_LOGIN = f"""
-SELECT {_STAFF_COLUMNS}, st.password_hash,
-       ceil(extract(epoch FROM st.locked_until - now()))::int AS locked_for
+SELECT {_STAFF_COLUMNS}, st.password_hash
 FROM staff st LEFT JOIN units u ON u.code = st.unit_code
 WHERE st.username = $1
-FOR UPDATE OF st
 """
 
-# The failure that reaches the limit locks the account and starts a fresh count for after it.
-_RECORD_FAILED_LOGIN = """
-UPDATE staff
-SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3)
-                        ELSE locked_until END
-WHERE id = $1
-RETURNING ceil(extract(epoch FROM locked_until - now()))::int AS locked_for
+_UPGRADE_PASSWORD_HASH = "UPDATE staff SET password_hash = $2 WHERE id = $1"  # noqa: S105
+
+# Serialises sign-ins of one (username, address) pair, so counting failures cannot race.
+_LOCK_LOGIN_PAIR = """
+SELECT pg_advisory_xact_lock(hashtextextended('staff-login:' || $1 || '@' || $2, 0))
 """
 
-# Skips the write (and the change_seq bump) when there is nothing to reset.
-_RECORD_LOGIN = """
-UPDATE staff
-SET failed_logins = 0, locked_until = NULL, password_hash = coalesce($2, password_hash)
-WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL OR $2::text IS NOT NULL)
+_LOGIN_THROTTLE = """
+SELECT failures, delays,
+       greatest(0, ceil(extract(epoch FROM blocked_until - now())))::int AS blocked_for
+FROM staff_login_throttle
+WHERE username_hash = $1 AND client_ip = $2
+  AND last_failure_at > now() - make_interval(secs => $3)
+"""
+
+_RECORD_LOGIN_FAILURE = """
+INSERT INTO staff_login_throttle AS t
+    (username_hash, client_ip, failures, delays, blocked_until, last_failure_at)
+VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now())
+ON CONFLICT (username_hash, client_ip) DO UPDATE
+SET failures = excluded.failures, delays = excluded.delays,
+    blocked_until = excluded.blocked_until, last_failure_at = excluded.last_failure_at
+"""
+
+_FORGET_LOGIN_FAILURES = """
+DELETE FROM staff_login_throttle WHERE username_hash = $1 AND client_ip = $2
+"""
+
+_PURGE_STALE_LOGIN_FAILURES = """
+DELETE FROM staff_login_throttle
+WHERE last_failure_at < now() - make_interval(secs => $1) AND blocked_until < now()
+"""
+
+# No outbox event: the officer's in-app notice will be built from these rows.
+_RECORD_SUSPICIOUS_FAILURES = """
+INSERT INTO audit_log (actor_kind, actor_role, action, unit_code, note, request_id)
+VALUES ('system', 'system', 'auth.suspicious_failures', $1, $2, $3)
 """
 
 _SET_STAFF_LANGUAGE = """
@@ -257,6 +287,16 @@ class CitizenRepository:
     async def get(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_CITIZEN_BY_ID, citizen_id)
 
+    async def get_for_update(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
+        """The citizen, locked until the transaction ends (a profile change and an identity
+        verification of one citizen do not interleave)."""
+        return await self._conn.fetchrow(_CITIZEN_BY_ID_FOR_UPDATE, citizen_id)
+
+    async def mark_identity_verified(
+        self, citizen_id: uuid.UUID, staff_id: uuid.UUID | None, method: str
+    ) -> None:
+        await self._conn.execute(_MARK_IDENTITY_VERIFIED, citizen_id, staff_id, method)
+
     async def language_for_phone(self, phone: str) -> Language | None:
         """The language of the citizen with this phone, or None when no one has it yet."""
         language: Language | None = await self._conn.fetchval(_CITIZEN_LANGUAGE_BY_PHONE, phone)
@@ -300,26 +340,65 @@ class StaffRepository:
         return await self._conn.fetchrow(_STAFF_BY_ID, staff_id)
 
     async def for_login(self, username: str) -> asyncpg.Record | None:
-        """The account and its password hash, locked so failed attempts count one by one."""
+        """The account and its password hash."""
         return await self._conn.fetchrow(_STAFF_FOR_LOGIN, username)
 
-    async def record_failed_login(
-        self, staff_id: uuid.UUID, max_failures: int, lockout_seconds: int
-    ) -> int | None:
-        """Count a failure; returns the seconds the account is now locked for, if it is."""
-        locked_for: int | None = await self._conn.fetchval(
-            _RECORD_FAILED_LOGIN, staff_id, max_failures, float(lockout_seconds)
-        )
-        return locked_for if locked_for is not None and locked_for > 0 else None
+    async def upgrade_password_hash(self, staff_id: uuid.UUID, password_hash: str) -> None:
+        await self._conn.execute(_UPGRADE_PASSWORD_HASH, staff_id, password_hash)
 
-    async def record_login(self, staff_id: uuid.UUID, new_password_hash: str | None) -> None:
-        await self._conn.execute(_RECORD_LOGIN, staff_id, new_password_hash)
+    async def record_suspicious_failures(
+        self, unit_code: str | None, details: dict[str, object], request_id: str | None
+    ) -> None:
+        """An audit row for a burst of failed sign-ins against an account (``details`` name the
+        account and the address), for the officer to be told of."""
+        await self._conn.execute(
+            _RECORD_SUSPICIOUS_FAILURES, unit_code, json.dumps(details), request_id
+        )
 
     async def set_language(self, staff_id: uuid.UUID, language: Language) -> None:
         await self._conn.execute(_SET_STAFF_LANGUAGE, staff_id, language)
 
     async def unit_and_agency(self, staff_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_STAFF_UNIT, staff_id)
+
+
+class LoginThrottleRepository:
+    """Failed staff sign-ins per (username hash, client address); see
+    api.accounts.login_throttle for the policy."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def lock(self, username_hash: str, client_ip: str) -> None:
+        await self._conn.execute(_LOCK_LOGIN_PAIR, username_hash, client_ip)
+
+    async def state(self, username_hash: str, client_ip: str) -> ThrottleState:
+        row = await self._conn.fetchrow(
+            _LOGIN_THROTTLE, username_hash, client_ip, float(FORGET_AFTER_SECONDS)
+        )
+        if row is None:
+            return ThrottleState()
+        return ThrottleState(row["failures"], row["delays"], row["blocked_for"])
+
+    async def record_failure(self, username_hash: str, client_ip: str, after: AfterFailure) -> None:
+        await self._conn.execute(
+            _RECORD_LOGIN_FAILURE,
+            username_hash,
+            client_ip,
+            after.failures,
+            after.delays,
+            float(after.delay_seconds),
+        )
+
+    async def forget(self, username_hash: str, client_ip: str) -> None:
+        await self._conn.execute(_FORGET_LOGIN_FAILURES, username_hash, client_ip)
+
+    async def purge_stale(self) -> int:
+        """Drop pairs nobody has failed with for a day; returns how many went."""
+        status: str = await self._conn.execute(
+            _PURGE_STALE_LOGIN_FAILURES, float(FORGET_AFTER_SECONDS)
+        )
+        return int(status.rsplit(" ", 1)[-1])
 
 
 class SessionRepository:

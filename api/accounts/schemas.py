@@ -1,7 +1,9 @@
 """Request and response shapes of sign-in, sessions and the citizen profile.
 
 Profile fields carry their rules in descriptions only: the service checks them all at once so
-one 422 lists every problem, instead of the decoder stopping at the first.
+one 422 lists every problem, instead of the decoder stopping at the first. Every request shape
+refuses members it does not know (422 ``unknown_field``): a client sending ``phone`` or ``id``
+in a profile must learn that they are not changed, not believe they were.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ LanguagePreference = Annotated[
 ]
 
 
-class OtpRequest(msgspec.Struct, frozen=True):
+class OtpRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     phone: Phone
 
 
@@ -62,16 +64,16 @@ class OtpSent(msgspec.Struct, frozen=True, omit_defaults=True):
     ) = None
 
 
-class OtpVerify(msgspec.Struct, frozen=True):
+class OtpVerify(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     phone: Phone
     code: OtpCode
 
 
-class RefreshRequest(msgspec.Struct, frozen=True):
+class RefreshRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-class StaffLogin(msgspec.Struct, frozen=True):
+class StaffLogin(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # No control characters: PostgreSQL text cannot hold NUL, and no username has any.
     username: Annotated[
         str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$")
@@ -110,10 +112,20 @@ class UnitRef(msgspec.Struct, frozen=True):
     name_en: str
 
 
+IdentityVerified = Annotated[
+    bool,
+    msgspec.Meta(
+        description="An officer has checked the CCCD number, name and date of birth against the "
+        "citizen's ID card; the citizen can no longer change those three"
+    ),
+]
+
+
 class CitizenMe(msgspec.Struct, frozen=True, tag_field="kind", tag="citizen"):
     id: uuid.UUID
     phone: str
     profile_complete: bool
+    identity_verified: IdentityVerified
     language: LanguagePreference
 
 
@@ -133,7 +145,7 @@ class MeUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     language: LanguagePreference | msgspec.UnsetType = msgspec.UNSET
 
 
-class AddressUpdate(msgspec.Struct, frozen=True):
+class AddressUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     province_code: Annotated[str, msgspec.Meta(examples=["01"])]
     commune_code: Annotated[
         str, msgspec.Meta(description="A commune of the province", examples=["00004"])
@@ -141,7 +153,7 @@ class AddressUpdate(msgspec.Struct, frozen=True):
     street: Annotated[str, msgspec.Meta(description="House number and street, 1–200 characters")]
 
 
-class ProfileUpdate(msgspec.Struct, frozen=True):
+class ProfileUpdate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """The whole profile: a PUT replaces every field (an omitted email is cleared)."""
 
     full_name: Annotated[
@@ -185,6 +197,7 @@ class ProfileRead(msgspec.Struct, frozen=True):
     address: AddressRead | None
     email: str | None
     profile_complete: bool
+    identity_verified: IdentityVerified
 
 
 class UnitRead(msgspec.Struct, frozen=True):

@@ -176,7 +176,6 @@ _RESPONSE_DESCRIPTIONS: dict[int, str] = {
     404: "Not found (not-found)",
     409: "Conflicts with existing data",
     422: "Invalid values; `errors` lists each field by path (validation-failed)",
-    423: "Locked (account-locked); see Retry-After",
     429: "Too many requests (rate-limited); see Retry-After",
     503: "A backing service is unavailable (service-unavailable); see Retry-After",
 }
