@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
 from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from api.agency.routes import ROUTES as AGENCY_ROUTES
 from api.applications.receipts import ReceiptCodes
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_ROUTES,
             *DOCUMENT_ROUTES,
             *TRACKING_ROUTES,
+            *AGENCY_ROUTES,
         ],
     )
     return Litestar(
