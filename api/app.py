@@ -36,6 +36,8 @@ from api.health.controller import health
 from api.migrate import apply_migrations
 from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
+from api.webhooks.routes import ROUTES as WEBHOOK_ROUTES
+from api.webhooks.signing_secrets import SecretBox
 
 logger = logging.getLogger("api")
 
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DOCUMENT_ROUTES,
             *TRACKING_ROUTES,
             *AGENCY_ROUTES,
+            *WEBHOOK_ROUTES,
         ],
     )
     return Litestar(
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 "otp_hash_key": otp_hash_key(settings.secret_key),
                 "receipt_codes": ReceiptCodes(receipt_check_key(settings.secret_key)),
+                "webhook_box": SecretBox(settings.secret_key, settings.access_token_previous_keys),
             },
         ),
         dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},

@@ -10,7 +10,8 @@ it in ``CONCERNS``.
 
 Settings are read when the worker starts, not at import. Everything the jobs use lives in the
 worker context, built by ``startup`` from the settings. Whoever starts a worker may put
-``settings``, ``sms`` (an ``SmsSender``) or ``sms_retry_step_seconds`` into the context first;
+``settings``, ``sms`` (an ``SmsSender``), ``sms_retry_step_seconds`` or the webhook settings
+of ``workers.webhooks`` into the context first;
 ``startup`` keeps them — the delivery tests run a real worker against a loopback SMS gateway
 this way.
 """
@@ -32,10 +33,10 @@ from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.settings import Settings, load_settings
-from workers import housekeeping, sms
+from workers import housekeeping, sms, webhooks
 from workers.sms import SMS_RETRY_STEP_SECONDS
 
-CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping)
+CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, webhooks)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -46,9 +47,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx.setdefault("sms_retry_step_seconds", SMS_RETRY_STEP_SECONDS)
     ctx["db_pool"] = await create_pool(settings.database_url, min_size=1, max_size=4)
     ctx["storage"] = ObjectStorage(settings)
+    webhooks.prepare(ctx, settings)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await webhooks.close(ctx)
     await ctx["db_pool"].close()
 
 
