@@ -15,6 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp
 
 from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from api.agency.routes import ROUTES as AGENCY_ROUTES
 from api.applications.receipts import ReceiptCodes
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
@@ -38,6 +39,8 @@ from api.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from api.push.routes import ROUTES as PUSH_ROUTES
 from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
+from api.webhooks.routes import ROUTES as WEBHOOK_ROUTES
+from api.webhooks.signing_secrets import SecretBox
 
 logger = logging.getLogger("api")
 
@@ -97,6 +100,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *TRACKING_ROUTES,
             *PUSH_ROUTES,
             *NOTIFICATION_ROUTES,
+            *AGENCY_ROUTES,
+            *WEBHOOK_ROUTES,
         ],
     )
     return Litestar(
@@ -111,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 "otp_hash_key": otp_hash_key(settings.secret_key),
                 "receipt_codes": ReceiptCodes(receipt_check_key(settings.secret_key)),
+                "webhook_box": SecretBox(settings.secret_key, settings.access_token_previous_keys),
             },
         ),
         dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},

@@ -50,6 +50,8 @@ class Settings:
     otp_per_ip_window_seconds: int = 900
     track_per_ip_limit: int = 30
     track_per_ip_window_seconds: int = 60
+    # Calls per agency API key per minute.
+    agency_api_key_limit: int = 600
     upload_url_ttl_seconds: int = 600
     download_url_ttl_seconds: int = 300
     max_document_bytes: int = 10 * 1024 * 1024
@@ -118,6 +120,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
         track_per_ip_limit=_int(env, "TRACK_PER_IP_LIMIT", defaults.track_per_ip_limit),
+        agency_api_key_limit=_int(env, "AGENCY_API_KEY_LIMIT", defaults.agency_api_key_limit),
         max_document_bytes=_int(env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes),
         max_concurrent_inspections=_int(
             env, "MAX_CONCURRENT_INSPECTIONS", defaults.max_concurrent_inspections

@@ -10,7 +10,8 @@ it in ``CONCERNS``.
 
 Settings are read when the worker starts, not at import. Everything the jobs use lives in the
 worker context, built by ``startup`` from the settings. Whoever starts a worker may put
-``settings``, ``sms`` (an ``SmsSender``) or ``sms_retry_step_seconds`` into the context first;
+``settings``, ``sms`` (an ``SmsSender``), ``sms_retry_step_seconds`` or the webhook settings
+of ``workers.webhooks`` into the context first;
 ``startup`` keeps them — the delivery tests run a real worker against a loopback SMS gateway
 this way. Likewise ``webpush`` (a ``WebPushClient``), ``push_retry_base_seconds``,
 ``relay_poll_seconds``, and ``relay: False`` for a worker that must not run the outbox relay
@@ -35,10 +36,10 @@ from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.settings import Settings, load_settings
-from workers import housekeeping, notifications, push, relay, sms
+from workers import housekeeping, notifications, push, relay, sms, webhooks
 from workers.sms import SMS_RETRY_STEP_SECONDS
 
-CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, relay, notifications, push)
+CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, relay, notifications, push, webhooks)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -52,12 +53,14 @@ async def startup(ctx: dict[str, Any]) -> None:
     if "webpush" not in ctx:
         async with ctx["db_pool"].acquire() as conn:
             ctx["webpush"] = WebPushClient(await load_vapid_keys(conn, settings))
+    webhooks.prepare(ctx, settings)
     relay.start_relay(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     await relay.stop_relay(ctx)
     await ctx["webpush"].close()
+    await webhooks.close(ctx)
     await ctx["db_pool"].close()
 
 

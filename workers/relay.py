@@ -1,4 +1,4 @@
-"""The outbox relay: committed ``events`` rows become ``notify`` jobs.
+"""The outbox relay: committed ``events`` rows become jobs (notifications, webhooks).
 
 It runs inside every worker process as a background task, but only one relays at a time: the
 one holding a PostgreSQL advisory lock on its dedicated connection. The others stand by and
@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -33,6 +34,7 @@ from api.core.changes import (
     read_changes,
 )
 from api.core.db import connect
+from api.webhooks.fanout import FANOUT_FUNCTION, fanout_job_id
 
 logger = logging.getLogger("workers.relay")
 
@@ -50,6 +52,13 @@ RECENT_IDS = 10_000
 
 def notify_job_id(event_id: object) -> str:
     return f"notify:{event_id}"
+
+
+# Every consumer of outbox events: the job each event becomes, with its deterministic id.
+EVENT_JOBS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("notify", notify_job_id),
+    (FANOUT_FUNCTION, fanout_job_id),
+)
 
 
 async def _load_position(conn: asyncpg.Connection) -> FeedPosition:
@@ -77,13 +86,14 @@ async def _save(conn: asyncpg.Connection, position: FeedPosition) -> None:
 async def relay_pending(
     conn: asyncpg.Connection, redis: ArqRedis, position: FeedPosition, relayed: set[str]
 ) -> FeedPosition:
-    """Queue a ``notify`` job for every event committed after ``position``; the new position.
-    The ids of the events queued are added to ``relayed``."""
+    """Queue the jobs of ``EVENT_JOBS`` for every event committed after ``position``; the new
+    position. The ids of the events queued are added to ``relayed``."""
     while True:
         page = await read_changes(conn, "events", position, limit=PAGE_SIZE)
         for change in page.changes:
             event_id = str(change.row["id"])
-            await redis.enqueue_job("notify", event_id, _job_id=notify_job_id(event_id))
+            for function, job_id in EVENT_JOBS:
+                await redis.enqueue_job(function, event_id, _job_id=job_id(event_id))
             relayed.add(event_id)
         if page.position != position:
             await _save(conn, page.position)

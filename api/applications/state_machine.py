@@ -120,6 +120,9 @@ def parties_of(actor_kind: str, channel: str) -> frozenset[Party]:
         return _CITIZEN
     if actor_kind == "staff":
         return frozenset({"staff", "counter_staff"}) if channel == "counter" else _STAFF
+    if actor_kind == "api_key":
+        # An agency's system processes like its staff; nobody stands at its counter.
+        return _STAFF
     return frozenset()
 
 

@@ -1,7 +1,9 @@
 """Who is calling: the actor, the guards that admit roles, and the one authorization rule.
 
-Guards resolve the bearer token (and check its session is live) once per request and leave
-the actor in ``request.state.actor``; handlers receive it through the ``actor`` dependency.
+Guards resolve the bearer credential once per request and leave the actor in
+``request.state.actor``; handlers receive it through the ``actor`` dependency. The credential
+is either an access token (a JWT whose session is checked to be live) or an agency API key
+(``mc_live_…``, looked up by its hash, refused at once when revoked, rate-limited per key).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from api.core.problems import Forbidden, Problem, Unauthenticated
+from api.core.tokens import hash_secret
 
 ActorKind = Literal["citizen", "staff", "api_key", "system"]
 Role = Literal["citizen", "officer", "agency_admin", "system_admin", "agency_api"]
@@ -41,6 +44,20 @@ WHERE s.id = $1 AND (s.citizen_id = $2 OR s.staff_id = $2)
 """
 
 
+# Agency API keys start with this, so a leaked key is recognisable (secret scanners) and is
+# never mistaken for an access token.
+API_KEY_PREFIX = "mc_live_"
+
+_ACTOR_FOR_API_KEY = """
+SELECT id, agency_code, last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
+FROM agency_api_keys WHERE secret_hash = $1 AND revoked_at IS NULL
+"""
+# "Last used" is kept to the minute, so a busy key does not write on every call.
+_TOUCH_API_KEY = "UPDATE agency_api_keys SET last_used_at = now() WHERE id = $1"
+API_KEY_BUCKET = "agency-api-key"
+API_KEY_WINDOW_SECONDS = 60
+
+
 def unauthenticated() -> Problem:
     return Unauthenticated()
 
@@ -57,6 +74,10 @@ async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise unauthenticated()
+    if token.startswith(API_KEY_PREFIX):
+        actor = await _api_key_actor(connection, token.strip())
+        connection.scope.setdefault("state", {})["actor"] = actor
+        return actor
     claims = connection.app.state.token_signer.verify(token.strip())
     if claims is None:
         raise unauthenticated()
@@ -79,6 +100,24 @@ async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor
         )
     connection.scope.setdefault("state", {})["actor"] = actor
     return actor
+
+
+async def _api_key_actor(connection: ASGIConnection[Any, Any, Any, Any], key: str) -> Actor:
+    """The agency API key's actor (kind api_key, role agency_api); each call spends one request
+    of the key's per-minute budget (429 with Retry-After when spent)."""
+    async with connection.app.state.db_pool.acquire() as conn:
+        row = await conn.fetchrow(_ACTOR_FOR_API_KEY, hash_secret(key))
+        if row is None:
+            raise unauthenticated()
+        if row["stale"]:
+            await conn.execute(_TOUCH_API_KEY, row["id"])
+    await connection.app.state.rate_limiter.hit(
+        API_KEY_BUCKET,
+        str(row["id"]),
+        limit=connection.app.state.settings.agency_api_key_limit,
+        window_seconds=API_KEY_WINDOW_SECONDS,
+    )
+    return Actor(kind="api_key", id=row["id"], role="agency_api", agency_code=row["agency_code"])
 
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
