@@ -21,7 +21,7 @@ from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.clients.webpush import load_vapid_keys
 from api.core.actors import provide_actor
-from api.core.caching import PERSONAL
+from api.core.caching import PERSONAL, etag_middleware
 from api.core.db import create_pool, pool_connection
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     api_routes = Router(
         path=API_PREFIX,
         cache_control=PERSONAL,
+        middleware=[etag_middleware],
         route_handlers=[
             AdminUnitsController,
             *CATALOGUE_ROUTES,

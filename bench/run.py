@@ -1,29 +1,35 @@
-"""Benchmarks: print figures beside the machine's own PostgreSQL limit measured in the same run.
+"""``make bench``: the API measured from outside with wrk, beside the machine's own limits and a
+bare Litestar + asyncpg reference measured in the same run.
 
-    .venv/bin/python bench/run.py [--seconds 10] [--concurrency 16]
+    .venv/bin/python bench/run.py [--seconds 10] [--connections 16 64] [--workers N]
+                                  [--applications 100000] [--only ROUTE ...]
 
-It creates a throw-away database, serves the API with uvicorn on a free loopback port (moto's
-S3 server on another), and measures:
-  1. pgbench select-only TPS (the machine's ceiling for trivial queries),
-  2. catalogue search over HTTP (requests/s, p50/p95/p99 latency),
-  3. receipt-number allocation in PostgreSQL (allocations/s from concurrent connections),
-  4. submitting applications over HTTP (create + submit, the citizen's critical path).
-Only loopback addresses are used; every loop is bounded by time and count.
+It creates a throw-away database, seeds it (100,000 applications in one unit with COPY),
+serves the API as production does (``python -m api``, WEB_CONCURRENCY workers) and the
+reference (``python -m bench.reference``, same server options and workers) on loopback ports,
+and prints, in one run:
+  - pgbench: single-row INSERT+COMMIT TPS and select-only TPS (16 clients);
+  - per route, at each connection count: req/s, p50/p95/p99, the ratio to the reference doing
+    the same database work and to pgbench;
+  - the API workers' RSS after start, after a warm-up and at the end.
+wrk is installed with apt-get if missing (as root). Only loopback; every run is bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
-import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.parse
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -33,214 +39,372 @@ from moto.server import ThreadedMotoServer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.applications.receipts import allocate_receipt_numbers  # noqa: E402
+from api.applications.access import UnitScope  # noqa: E402
+from api.applications.repository import QUEUE_DEFAULT_STATUSES, _queue_sql  # noqa: E402
 from api.core.db import connect  # noqa: E402
+from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.seed import (  # noqa: E402
+    PROCEDURE,
+    QUEUE_UNIT,
+    put_documents_in_place,
+    seed_applications,
+    seed_people,
+)
 from tests.conftest import free_port  # noqa: E402
-from tests.support import citizen  # noqa: E402
 
 ADMIN_DSN = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-MAX_REQUESTS = 200_000
+LOAD_SCRIPT = ROOT / "bench" / "load.lua"
 CERTIFIED_COPY_FORM = {
     "document_name": "Bằng tốt nghiệp trung học phổ thông",
     "issued_by": "vietnam",
     "page_count": 1,
     "copy_count": 2,
 }
+PG = ["-h", "127.0.0.1", "-U", "postgres"]
 
 
-def pgbench_select_only(dsn_db: str, seconds: int, clients: int) -> float:
-    base = ["-h", "127.0.0.1", "-U", "postgres"]
+@dataclass
+class Route:
+    name: str
+    kind: str  # get | create | flow (see bench/load.lua)
+    paths: list[str]
+    tokens: list[str] = field(default_factory=list)
+    body: str = ""
+    reference: str | None = None  # the reference route measured beside it
+    pgbench: str = "select"  # select | insert: which machine ceiling it is compared with
+
+
+@dataclass
+class Figure:
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    errors: int
+    non_2xx: int
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed: sudo apt-get install -y wrk")
+    return found
+
+
+def pgbench(database: str, seconds: int, clients: int) -> tuple[float, float]:
+    """(single-row INSERT+COMMIT TPS, select-only TPS) with ``clients`` connections."""
     subprocess.run(
-        ["pgbench", *base, "-i", "-q", "-s", "1", dsn_db], check=True, capture_output=True
+        ["pgbench", *PG, "-i", "-q", "-s", "1", database], check=True, capture_output=True
     )
-    out = subprocess.run(
-        ["pgbench", *base, "-S", "-c", str(clients), "-j", "2", "-T", str(seconds), dsn_db],
+    subprocess.run(
+        ["psql", *PG, "-q", "-c", "CREATE TABLE bench_pg_insert (id bigserial, v int)", database],
         check=True,
         capture_output=True,
-        text=True,
-    ).stdout
-    match = re.search(r"tps = ([0-9.]+)", out)
-    return float(match.group(1)) if match else 0.0
+    )
+    figures = []
+    with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
+        script.write("INSERT INTO bench_pg_insert (v) VALUES (1);\n")
+        script.flush()
+        for mode in (["-n", "-f", script.name], ["-S"]):
+            out = subprocess.run(
+                [
+                    "pgbench",
+                    *PG,
+                    *mode,
+                    "-c",
+                    str(clients),
+                    "-j",
+                    "2",
+                    "-T",
+                    str(seconds),
+                    database,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            match = re.search(r"tps = ([0-9.]+)", out)
+            figures.append(float(match.group(1)) if match else 0.0)
+    return figures[0], figures[1]
 
 
-async def drive(
-    call: Callable[[], Awaitable[None]], seconds: float, concurrency: int
-) -> tuple[int, list[float]]:
-    latencies: list[float] = []
-    deadline = time.monotonic() + seconds
-
-    async def worker() -> None:
-        while time.monotonic() < deadline and len(latencies) < MAX_REQUESTS:
-            started = time.perf_counter()
-            await call()
-            latencies.append(time.perf_counter() - started)
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return len(latencies), latencies
-
-
-def report(name: str, count: int, latencies: list[float], seconds: float) -> None:
-    if not latencies:
-        print(f"{name:<34} no samples")
-        return
-    q = statistics.quantiles(latencies, n=100)
-    print(
-        f"{name:<34} {count / seconds:9.1f}/s   p50 {q[49] * 1000:6.1f} ms"
-        f"   p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms"
+def run_wrk(wrk: str, base: str, route: Route, paths: list[str], conns: int, secs: int) -> Figure:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
+        data.write(
+            "return "
+            + _lua({"kind": route.kind, "paths": paths, "tokens": route.tokens, "body": route.body})
+        )
+        data.flush()
+        out = subprocess.run(
+            [
+                wrk,
+                "-t2",
+                f"-c{conns}",
+                f"-d{secs}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(LOAD_SCRIPT),
+                base,
+                "--",
+                data.name,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=secs + 60,
+        ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    r = json.loads(line.removeprefix("RESULT "))
+    return Figure(
+        rps=r["requests"] / (r["duration_us"] / 1e6),
+        p50=r["p50_us"] / 1000,
+        p95=r["p95_us"] / 1000,
+        p99=r["p99_us"] / 1000,
+        errors=r["errors"],
+        non_2xx=r["non_2xx"],
     )
 
 
-async def bench(
-    seconds: int, concurrency: int, dsn: str, settings: Settings, base_url: str
-) -> None:
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-
-        async def search() -> None:
-            response = await client.get("/api/v1/procedures", params={"q": "dang ky khai sinh"})
-            response.raise_for_status()
-
-        count, latencies = await drive(search, seconds, concurrency)
-        report("catalogue search (HTTP)", count, latencies, seconds)
-
-        pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
-        assert pool is not None
-        today = date.today()
-
-        async def allocate() -> None:
-            async with pool.acquire() as conn, conn.transaction():
-                await allocate_receipt_numbers(conn, "00004", today, 1)
-
-        # One unit and day: the worst case, every allocation contends on one counter row.
-        await pool.execute("DELETE FROM receipt_counters")
-        count, latencies = await drive(allocate, min(seconds, 3), concurrency)
-        report("receipt allocation, one unit (SQL)", count, latencies, min(seconds, 3))
-        await pool.close()
-
-        conn = await connect(dsn)
-        people = [await citizen(conn, settings) for _ in range(concurrency)]
-        await conn.close()
-        await _bench_submit(client, people, seconds, concurrency)
+def _lua(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid Lua string
+    if isinstance(value, list):
+        return "{" + ", ".join(_lua(v) for v in value) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_lua(v)}" for k, v in value.items()) + "}"
+    raise TypeError(value)
 
 
-async def _bench_submit(
-    client: httpx.AsyncClient,
-    people: list[tuple[uuid.UUID, dict[str, str]]],
-    seconds: int,
-    concurrency: int,
-) -> None:
-    # Certified copy: a commune procedure; the bench marks its document stored directly.
-    procedure = (await client.get("/api/v1/procedures/CHT-BANSAO")).json()
-    documents = [d["code"] for d in procedure["required_documents"] if d["required"]]
-    next_person = iter(range(MAX_REQUESTS))
-    dsn = os.environ["BENCH_DSN"]
-    conn_pool = await asyncpg.create_pool(dsn, min_size=2, max_size=concurrency)
-    assert conn_pool is not None
-
-    async def create_and_submit() -> None:
-        _, headers = people[next(next_person) % len(people)]
-        created = await client.post(
-            "/api/v1/applications",
-            json={"procedure_code": "CHT-BANSAO", "form": CERTIFIED_COPY_FORM},
-            headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-        )
-        created.raise_for_status()
-        application_id = created.json()["id"]
-        for requirement in documents:
-            await conn_pool.execute(
-                "INSERT INTO application_documents (application_id, kind, requirement, object_key,"
-                " declared_content_type, declared_size, declared_sha256, status, content_type,"
-                " size, sha256, upload_expires_at, uploaded_by_kind, uploaded_by_id)"
-                " VALUES ($1, 'input', $2, $3, 'application/pdf', 1, repeat('0', 64), 'stored',"
-                " 'application/pdf', 1, repeat('0', 64), now(), 'citizen', gen_random_uuid())",
-                uuid.UUID(application_id),
-                requirement,
-                f"bench/{uuid.uuid4()}",
-            )
-        submitted = await client.post(
-            f"/api/v1/applications/{application_id}/submit", headers=headers
-        )
-        if submitted.status_code != 200:
-            raise RuntimeError(submitted.text)
-
-    count, latencies = await drive(create_and_submit, seconds, concurrency)
-    report("create + submit application (HTTP)", count, latencies, seconds)
-    await conn_pool.close()
+def _processes(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children] or [master]  # one process serves without workers
 
 
 def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
     return 0.0
 
 
+def worker_rss(master: int) -> list[float]:
+    return [_rss_mib(pid) for pid in _processes(master)]
+
+
 def _wait_for(url: str) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code < 500:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the API did not become healthy at {url}")
+        time.sleep(0.3)
+    raise RuntimeError(f"nothing answered at {url}")
+
+
+async def prepare(dsn: str, settings: Settings, applications: int) -> dict[str, object]:
+    await migrate(dsn)
+    conn = await asyncpg.connect(dsn)  # COPY sends jsonb in binary: asyncpg's own codecs
+    try:
+        codes = await seed_applications(conn, applications)
+        people, officer = await seed_people(conn, settings, 64)
+        sql, args = _queue_sql(UnitScope(False, QUEUE_UNIT, None), QUEUE_DEFAULT_STATUSES)
+        plan = await conn.fetch(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + sql, None, None, None, None, 21, *args
+        )
+        print("officer queue page, EXPLAIN ANALYZE:")
+        print("\n".join("    " + row[0] for row in plan))
+    finally:
+        await conn.close()
+    return {"codes": codes, "people": people, "officer": officer}
+
+
+def routes(seeded: dict[str, object]) -> list[Route]:
+    codes: list[str] = seeded["codes"]  # type: ignore[assignment]
+    tokens = [p["Authorization"] for p in seeded["people"]]  # type: ignore[attr-defined]
+    officer = seeded["officer"]["Authorization"]  # type: ignore[index]
+    draft = json.dumps({"procedure_code": PROCEDURE, "form": CERTIFIED_COPY_FORM})
+    q = urllib.parse.quote("dang ky khai sinh")
+    return [
+        Route("public tracking", "get", [f"/api/v1/track/{c}" for c in codes], reference="track"),
+        Route(
+            "public tracking, 10 repeated codes",
+            "get",
+            [f"/api/v1/track/{c}" for c in codes[:10]],
+            reference="track-repeated",
+        ),
+        Route("catalogue search", "get", [f"/api/v1/procedures?q={q}&limit=20"]),
+        Route("GET /me", "get", ["/api/v1/me"], tokens=tokens),
+        Route(
+            "create draft",
+            "create",
+            ["/api/v1/applications"],
+            tokens=tokens,
+            body=draft,
+            reference="drafts",
+            pgbench="insert",
+        ),
+        Route(
+            "create + submit",
+            "flow",
+            ["/api/v1/applications/"],
+            tokens=tokens,
+            body=draft,
+            reference="drafts",
+            pgbench="insert",
+        ),
+        Route("officer queue page", "get", ["/api/v1/officer/queue?limit=20"], tokens=[officer]),
+    ]
+
+
+def reference_paths(name: str, codes: list[str]) -> tuple[str, list[str]]:
+    if name == "track":
+        return "get", [f"/track/{c}" for c in codes]
+    if name == "track-repeated":
+        return "get", [f"/track/{c}" for c in codes[:10]]
+    return "create", ["/drafts"]
+
+
+def _serve(module: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", module], cwd=ROOT, env={**env, "PORT": str(port)}
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--only", nargs="*", default=None, help="route names to measure")
     args = parser.parse_args()
+    wrk = ensure_wrk()
 
     name = f"motcua_bench_{uuid.uuid4().hex[:8]}"
     dsn = ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
-    os.environ["BENCH_DSN"] = dsn
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run(["createdb", *PG, name], check=True)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     moto.start()
     s3 = f"http://127.0.0.1:{moto._port}"
-    settings = Settings(
-        app_env="test",
-        database_url=dsn,
-        redis_url="redis://127.0.0.1:6379/12",
-        s3_endpoint=s3,
-        s3_public_endpoint=s3,
-        secret_key="bench-secret-" + uuid.uuid4().hex,
-    )
-    port = free_port()
-    # The API runs in its own process so the load generator does not share its interpreter.
+    settings = Settings(app_env="test", database_url=dsn, secret_key="bench-" + uuid.uuid4().hex)
     env = {
         **os.environ,
         "APP_ENV": "test",
         "DATABASE_URL": dsn,
-        "REDIS_URL": settings.redis_url,
+        "REFERENCE_DSN": dsn,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
         "S3_ENDPOINT": s3,
         "SECRET_KEY": settings.secret_key,
-        "LOG_LEVEL": "WARNING",
-        "DB_POOL_MAX": "20",
-        "PORT": str(port),
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO"),
+        "WEB_CONCURRENCY": str(args.workers),
+        # One client address sends everything: the per-address tracking budget is lifted.
+        "TRACK_PER_IP_LIMIT": "1000000000",
     }
-    server = subprocess.Popen([sys.executable, "-m", "api"], cwd=ROOT, env=env)
+    api = reference = None
     try:
-        _wait_for(f"http://127.0.0.1:{port}/health")
-        print(f"machine: {os.cpu_count()} cores; {args.seconds} s per figure")
-        print(f"{'API process memory at start':<34} {_rss_mib(server.pid):9.1f} MiB RSS")
-        tps = pgbench_select_only(name, args.seconds, args.concurrency)
-        print(f"{'pgbench -S (machine ceiling)':<34} {tps:9.1f}/s transactions")
-        asyncio.run(
-            bench(args.seconds, args.concurrency, dsn, settings, f"http://127.0.0.1:{port}")
+        t0 = time.monotonic()
+        seeded = asyncio.run(prepare(dsn, settings, args.applications))
+        print(f"seeded {args.applications} applications in {time.monotonic() - t0:.0f} s")
+        api_port, ref_port = free_port(), free_port()
+        api = _serve("api", env, api_port)
+        reference = _serve("bench.reference", env, ref_port)
+        _wait_for(f"http://127.0.0.1:{api_port}/health")
+        _wait_for(f"http://127.0.0.1:{ref_port}/procedures")
+        time.sleep(1)
+        rss_start = worker_rss(api.pid)
+        insert_tps, select_tps = pgbench(name, args.seconds, 16)
+        print(f"machine: {os.cpu_count()} cores; API and reference: {args.workers} workers each")
+        print(f"pgbench INSERT+COMMIT (16 clients)  {insert_tps:9.0f} tps")
+        print(f"pgbench select-only  (16 clients)  {select_tps:9.0f} tps")
+        ceilings = {"insert": insert_tps, "select": select_tps}
+        codes: list[str] = seeded["codes"]  # type: ignore[assignment]
+        api_base, ref_base = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{ref_port}"
+        rss_warm: list[float] | None = None
+        header = (
+            f"| {'route':<36} | conns | req/s | p50 ms | p95 ms | p99 ms | reference req/s "
+            "| of reference | of pgbench |"
         )
-        print(f"{'API process memory after load':<34} {_rss_mib(server.pid):9.1f} MiB RSS")
+        rows = [header, "|" + "|".join("---" for _ in range(9)) + "|"]
+        for route in routes(seeded):
+            if args.only and route.name not in args.only:
+                continue
+            if route.kind == "flow":
+                procedure = httpx.get(f"{api_base}/api/v1/procedures/{PROCEDURE}").json()
+                required = [d["code"] for d in procedure["required_documents"] if d["required"]]
+                asyncio.run(_documents(dsn, required))
+            for conns in args.connections:
+                fig = run_wrk(wrk, api_base, route, route.paths, conns, args.seconds)
+                if rss_warm is None:
+                    rss_warm = worker_rss(api.pid)
+                ref_cell, ratio = "", ""
+                if route.reference:
+                    kind, paths = reference_paths(route.reference, codes)
+                    ref_route = Route("reference", kind, paths, body=route.body)
+                    ref = run_wrk(wrk, ref_base, ref_route, paths, conns, args.seconds)
+                    rps = fig.rps / 2 if route.kind == "flow" else fig.rps
+                    ref_cell, ratio = f"{ref.rps:.0f}", f"{100 * rps / ref.rps:.0f} %"
+                of_pg = f"{100 * fig.rps / ceilings[route.pgbench]:.1f} %"
+                label = route.name + (" (pairs: req/s ÷ 2)" if route.kind == "flow" else "")
+                bad = (
+                    f" ⚠ {fig.non_2xx} non-2xx, {fig.errors} errors"
+                    if fig.non_2xx or fig.errors
+                    else ""
+                )
+                row = (
+                    f"| {label:<36} | {conns:>5} | {fig.rps:5.0f} | {fig.p50:6.1f} | {fig.p95:6.1f}"
+                    f" | {fig.p99:6.1f} | {ref_cell:>15} | {ratio:>12} | {of_pg:>10} |{bad}"
+                )
+                rows.append(row)
+                print(row, flush=True)
+        rss_end = worker_rss(api.pid)
+        print()
+        print("\n".join(rows))
+        print()
+        fmt = ", ".join
+        print(f"API worker RSS MiB after start:   {fmt(f'{x:.0f}' for x in rss_start)}")
+        print(f"API worker RSS MiB after warm-up: {fmt(f'{x:.0f}' for x in rss_warm or [])}")
+        print(f"API worker RSS MiB at the end:    {fmt(f'{x:.0f}' for x in rss_end)}")
+        if rss_warm:
+            growth = max(100 * (e - w) / w for e, w in zip(rss_end, rss_warm, strict=False))
+            print(f"largest growth after warm-up:      {growth:.0f} %")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (api, reference):
+            if process is not None:
+                _stop(process)
         moto.stop()
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=False
-        )
+        subprocess.run(["dropdb", *PG, "--force", name], check=False)
+
+
+async def _documents(dsn: str, required: list[str]) -> None:
+    conn = await connect(dsn)
+    try:
+        await put_documents_in_place(conn, required)
+    finally:
+        await conn.close()
 
 
 if __name__ == "__main__":

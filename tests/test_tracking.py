@@ -185,7 +185,8 @@ async def test_tracking_shows_progress_and_nothing_personal(
 
     response = await client.get(f"/api/v1/track/{code}")
     assert response.status_code == 200, response.text
-    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["cache-control"] == "max-age=5, public"
+    assert response.headers["etag"]
     body = response.json()
     assert body["receipt_code"] == code
     assert body["procedure"]["code"] == procedure and body["procedure"]["name_vi"]

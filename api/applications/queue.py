@@ -10,18 +10,14 @@ import asyncpg
 
 from api.applications.access import unit_scope
 from api.applications.calendar import WorkingCalendar
-from api.applications.repository import ApplicationRepository
+from api.applications.repository import QUEUE_DEFAULT_STATUSES, ApplicationRepository
 from api.applications.schemas import QueueItem, QueuePage, Sla
-from api.applications.state_machine import CLOSED, FINISHED, STATUSES
+from api.applications.state_machine import FINISHED
 from api.core.actors import Actor
 from api.core.clock import vn_today
 from api.core.masking import mask_name
 from api.core.pagination import decode_cursor, encode_cursor
 
-# Statuses an officer still has work on: the default queue.
-QUEUE_DEFAULT_STATUSES: list[str] = [
-    status for status in STATUSES if status != "draft" and status not in CLOSED
-]
 # Statuses without an SLA state: processing is over, or the clock is stopped while the citizen
 # adds documents (the due date moves by the paused working days when they resubmit, so
 # comparing today with it would call applications overdue that are not).

@@ -6,6 +6,7 @@ from typing import Annotated
 import asyncpg
 import msgspec
 from litestar import Controller, get
+from litestar.datastructures import State
 from litestar.params import Parameter
 
 from api.catalogue.repository import ProcedureRepository
@@ -16,11 +17,12 @@ from api.catalogue.schemas import (
     ProcedureSummary,
     ServiceLevel,
 )
-from api.core.caching import PUBLIC_REFERENCE
+from api.core.caching import PUBLIC_REFERENCE, Remembered
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import NotFound, problem_responses
 
 _SUMMARY_FIELDS = ProcedureSummary.__struct_fields__
+RECENT_PAGE_SECONDS = 60.0
 # Control characters (NUL above all, which PostgreSQL text cannot hold) count as spaces.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -39,7 +41,7 @@ class ProcedureController(Controller):
     )
     async def list_procedures(
         self,
-        db: asyncpg.Connection,
+        state: State,
         q: Annotated[
             str | None,
             Parameter(
@@ -54,33 +56,21 @@ class ProcedureController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> ProcedurePage:
-        repository = ProcedureRepository(db)
         text = _CONTROL_CHARACTERS.sub(" ", q or "").strip()
-        if text:
-            rows = await repository.search(
-                text,
-                service_level=level,
-                agency_level=agency_level,
-                after=decode_cursor(cursor, tuple[float, str]),
-                limit=limit + 1,
-            )
-        else:
-            after = decode_cursor(cursor, tuple[str])
-            rows = await repository.browse(
-                service_level=level,
-                agency_level=agency_level,
-                after_code=after[0] if after else None,
-                limit=limit + 1,
-            )
-        page, more = rows[:limit], len(rows) > limit
-        next_cursor = None
-        if more:
-            last = page[-1]
-            next_cursor = (
-                encode_cursor(last["rank"], last["code"]) if text else encode_cursor(last["code"])
-            )
-        items = [ProcedureSummary(**{k: row[k] for k in _SUMMARY_FIELDS}) for row in page]
-        return ProcedurePage(items=items, next_cursor=next_cursor)
+        # The catalogue changes only with a migration (applied before serving): pages are
+        # remembered per process for a minute, well within their public max-age.
+        recent: Remembered[tuple[object, ...], ProcedurePage] = state.setdefault(
+            "recent_catalogue_pages", Remembered(RECENT_PAGE_SECONDS, max_entries=2_000)
+        )
+        key = (text, level, agency_level, cursor, limit)
+        page = recent.get(key)
+        if page is None:
+            async with state.db_pool.acquire() as db:
+                page = await _page(
+                    ProcedureRepository(db), text, level, agency_level, cursor, limit
+                )
+            recent.put(key, page)
+        return page
 
     @get(
         "/{code:str}",
@@ -103,3 +93,38 @@ class ProcedureController(Controller):
         if record is None:
             raise NotFound(entry="catalogue.problems.procedure-not-found")
         return msgspec.convert(record, ProcedureRead)
+
+
+async def _page(
+    repository: ProcedureRepository,
+    text: str,
+    level: ServiceLevel | None,
+    agency_level: AgencyLevel | None,
+    cursor: str | None,
+    limit: int,
+) -> ProcedurePage:
+    if text:
+        rows = await repository.search(
+            text,
+            service_level=level,
+            agency_level=agency_level,
+            after=decode_cursor(cursor, tuple[float, str]),
+            limit=limit + 1,
+        )
+    else:
+        after = decode_cursor(cursor, tuple[str])
+        rows = await repository.browse(
+            service_level=level,
+            agency_level=agency_level,
+            after_code=after[0] if after else None,
+            limit=limit + 1,
+        )
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = None
+    if more:
+        last = page[-1]
+        next_cursor = (
+            encode_cursor(last["rank"], last["code"]) if text else encode_cursor(last["code"])
+        )
+    items = [ProcedureSummary(**{k: row[k] for k in _SUMMARY_FIELDS}) for row in page]
+    return ProcedurePage(items=items, next_cursor=next_cursor)

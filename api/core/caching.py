@@ -1,11 +1,120 @@
 """Who may keep a copy of a response. Anything about a person is ``no-store`` (the default for
 every API route, set on the API router); public reference data may be shared by caches for a
-while, public progress only for seconds so a status change shows up almost at once."""
+while, public progress only for seconds so a status change shows up almost at once.
+``etag_middleware`` (on the API router) lets those public answers be revalidated: ETag, then
+304 Not Modified for an If-None-Match naming it."""
 
 from __future__ import annotations
 
-from litestar.datastructures import CacheControlHeader
+import hashlib
+import re
+import time
+from typing import Any, Generic, TypeVar
+
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 PERSONAL = CacheControlHeader(no_store=True)
 PUBLIC_REFERENCE = CacheControlHeader(public=True, max_age=300)
 PUBLIC_PROGRESS = CacheControlHeader(public=True, max_age=5)
+
+
+_PUBLIC = re.compile(rb"(^|[ ,])public([ ,]|$)")
+
+
+def _matches(if_none_match: bytes, etag: bytes) -> bool:
+    """RFC 9110 weak comparison: any listed tag (W/ or not) equal to ours, or ``*``."""
+    for candidate in if_none_match.split(b","):
+        tag = candidate.strip()
+        if tag == b"*" or tag.removeprefix(b"W/") == etag:
+            return True
+    return False
+
+
+def etag_middleware(app: ASGIApp) -> ASGIApp:
+    """ETag on every 200 GET/HEAD answer that shared caches may keep (``public``), and 304 Not
+    Modified when the request's If-None-Match names it. The tag is a hash of the body, so it
+    changes exactly when the answer does, in every process alike. Other answers pass through
+    untouched (personal ones are ``no-store`` and never get a tag)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope["method"] not in ("GET", "HEAD"):
+            await app(scope, receive, send)
+            return
+        start: Any = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                if message["status"] == 200 and _PUBLIC.search(
+                    (headers.get("cache-control") or "").encode("latin-1")
+                ):
+                    start = message
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                await _answer(scope, start, b"".join(chunks), send)
+                return
+            await send(message)
+
+        await app(scope, receive, capture)
+
+    return middleware
+
+
+async def _answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
+    etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode("ascii") + b'"'
+    if_none_match = next(
+        (value for name, value in scope.get("headers", []) if name == b"if-none-match"), None
+    )
+    if if_none_match is not None and _matches(if_none_match, etag):
+        kept = [
+            (name, value)
+            for name, value in start.get("headers", [])
+            if name.lower() in (b"cache-control", b"vary", b"date", b"expires")
+        ]
+        await send(
+            {"type": "http.response.start", "status": 304, "headers": [*kept, (b"etag", etag)]}
+        )
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return
+    start["headers"] = [*start.get("headers", []), (b"etag", etag)]
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class Remembered(Generic[K, V]):
+    """A few seconds of memory in one process for answers that anyone may see (bounded: at most
+    ``max_entries``; expired ones are dropped when it fills up)."""
+
+    def __init__(self, seconds: float, max_entries: int = 10_000) -> None:
+        self._seconds = seconds
+        self._max_entries = max_entries
+        self._entries: dict[K, tuple[float, V]] = {}
+
+    def get(self, key: K) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.monotonic():
+            del self._entries[key]
+            return None
+        return entry[1]
+
+    def put(self, key: K, value: V) -> None:
+        if self._seconds <= 0:
+            return
+        now = time.monotonic()
+        if len(self._entries) >= self._max_entries:
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+            if len(self._entries) >= self._max_entries:
+                self._entries.clear()
+        self._entries[key] = (now + self._seconds, value)

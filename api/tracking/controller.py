@@ -15,15 +15,20 @@ from litestar import Controller, Request, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
 
-from api.core.caching import PUBLIC_PROGRESS
+from api.core.caching import PUBLIC_PROGRESS, Remembered
 from api.core.problems import NotFound, problem_responses
-from api.core.ratelimit import client_address
+from api.core.ratelimit import Budget, client_address
 from api.settings import Settings
 from api.tracking.schemas import PublicStatsRead, TrackingRead
-from api.tracking.service import StatsService, TrackingService
+from api.tracking.service import StatsService, TrackingService, normalise_receipt_code
 
 TRACK_MISS_LIMIT = 10
 TRACK_MISS_WINDOW_SECONDS = 600
+# Found answers are remembered per process no longer than shared caches may keep them, so a
+# status change shows up as soon as it would through any cache. Look-ups that find nothing are
+# never remembered (they reach the database and spend the failed-look-up budget), and budgets
+# are charged before the memory is read.
+RECENT_TRACKING_SECONDS = float(PUBLIC_PROGRESS.max_age or 0)
 
 UnitCode = Annotated[
     str | None,
@@ -55,7 +60,6 @@ class TrackingController(Controller):
             "người nộp. Unknown and malformed codes both answer 404; look-ups are rate-limited "
             "per client address, failed ones more strictly."
         ),
-        cache_control=CacheControlHeader(no_store=True),
         responses=problem_responses(
             400,
             404,
@@ -70,27 +74,40 @@ class TrackingController(Controller):
             },
         ),
     )
-    async def track(
-        self, request: Request[Any, Any, State], db: asyncpg.Connection, receipt_code: str
-    ) -> TrackingRead:
-        await _count_request(request, "track-ip")
-        limiter = request.app.state.rate_limiter
+    async def track(self, request: Request[Any, Any, State], receipt_code: str) -> TrackingRead:
+        state = request.app.state
+        settings: Settings = state.settings
         address = client_address(request)
-        await limiter.check(
-            "track-miss-ip",
-            address,
-            limit=TRACK_MISS_LIMIT,
-            window_seconds=TRACK_MISS_WINDOW_SECONDS,
+        # One round trip: spend the general budget, look at the failed-look-up one.
+        await state.rate_limiter.charge(
+            Budget(
+                "track-ip",
+                address,
+                settings.track_per_ip_limit,
+                settings.track_per_ip_window_seconds,
+            ),
+            Budget(
+                "track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False
+            ),
         )
-        tracked = await TrackingService(db).track(receipt_code)
+        recent: Remembered[str, TrackingRead] = state.setdefault(
+            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
+        )
+        code = normalise_receipt_code(receipt_code)
+        tracked = recent.get(code) if code else None
+        if tracked is not None:
+            return tracked
+        async with state.db_pool.acquire() as db:
+            tracked = await TrackingService(db).track(receipt_code)
         if tracked is None:
-            await limiter.hit(
+            await state.rate_limiter.hit(
                 "track-miss-ip",
                 address,
                 limit=TRACK_MISS_LIMIT,
                 window_seconds=TRACK_MISS_WINDOW_SECONDS,
             )
             raise NotFound(entry="tracking.problems.receipt-not-found")
+        recent.put(tracked.receipt_code, tracked)
         return tracked
 
 

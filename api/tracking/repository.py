@@ -4,32 +4,35 @@ no notes, form values, documents or identity numbers leave the database here."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import asyncpg
 
 from api.applications.calendar import WorkingCalendar
-from api.applications.calendar_store import load_working_calendar
 
-# Drafts never have a receipt code; the status test keeps that true even for bad data.
-_APPLICATION_BY_RECEIPT = """
+# Everything the public view needs in one round trip: the application (drafts never have a
+# receipt code; the status test keeps that true even for bad data), its status events in order
+# (the payload's occurred_at is when it happened, a device's time for offline filings; the
+# column is when it was recorded, used if the payload lacks one) and the working calendar.
+_TRACKING_VIEW = """
 SELECT a.id, a.receipt_code, a.status, a.received_on, a.due_date, a.clock_paused_on,
        a.completed_at, a.applicant->>'full_name' AS applicant_name,
        p.code AS procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS procedure_name_en,
-       u.code AS unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en
+       u.code AS unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
+       ev.to_status, ev.occurred_at, ev.recorded_at,
+       (SELECT array_agg(day) FROM public_holidays) AS holidays,
+       (SELECT array_agg(day) FROM working_weekend_days) AS working_weekend_days
 FROM applications a
 JOIN procedures p ON p.code = a.procedure_code
 JOIN units u ON u.code = a.unit_code
+CROSS JOIN LATERAL (
+    SELECT array_agg(e.payload->>'to_status' ORDER BY e.seq) AS to_status,
+           array_agg(e.payload->>'occurred_at' ORDER BY e.seq) AS occurred_at,
+           array_agg(e.occurred_at ORDER BY e.seq) AS recorded_at
+    FROM events e
+    WHERE e.application_id = a.id AND e.payload->>'to_status' IS NOT NULL
+) ev
 WHERE a.receipt_code = $1 AND a.status <> 'draft'
-"""
-
-# The payload's occurred_at is when it happened (a device's time for offline filings);
-# the column is when it was recorded, used if the payload lacks one.
-_STATUS_EVENTS = """
-SELECT payload->>'to_status' AS to_status, payload->>'occurred_at' AS occurred_at,
-       occurred_at AS recorded_at
-FROM events
-WHERE application_id = $1 AND payload->>'to_status' IS NOT NULL
-ORDER BY seq
 """
 
 # One pass over the applications, grouped per (unit, procedure) plus a grand-total grouping set.
@@ -87,17 +90,26 @@ class TrackingRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def application_by_receipt(self, receipt_code: str) -> asyncpg.Record | None:
-        row: asyncpg.Record | None = await self._conn.fetchrow(
-            _APPLICATION_BY_RECEIPT, receipt_code
+    async def tracking_view(
+        self, receipt_code: str
+    ) -> tuple[asyncpg.Record, list[dict[str, Any]], WorkingCalendar] | None:
+        """(application row, its status events in order, the working calendar), or None."""
+        row: asyncpg.Record | None = await self._conn.fetchrow(_TRACKING_VIEW, receipt_code)
+        if row is None:
+            return None
+        events = [
+            {"to_status": to_status, "occurred_at": occurred_at, "recorded_at": recorded_at}
+            for to_status, occurred_at, recorded_at in zip(
+                row["to_status"] or (),
+                row["occurred_at"] or (),
+                row["recorded_at"] or (),
+                strict=True,
+            )
+        ]
+        calendar = WorkingCalendar(
+            row["holidays"] or (), working_weekend_days=row["working_weekend_days"] or ()
         )
-        return row
-
-    async def status_events(self, application_id: object) -> list[asyncpg.Record]:
-        return list(await self._conn.fetch(_STATUS_EVENTS, application_id))
-
-    async def working_calendar(self) -> WorkingCalendar:
-        return await load_working_calendar(self._conn)
+        return row, events, calendar
 
 
 class StatsRepository:

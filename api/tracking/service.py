@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -52,7 +52,7 @@ def normalise_receipt_code(raw: str) -> str | None:
     return code if RECEIPT_CODE.fullmatch(code) else None
 
 
-def build_timeline(events: Iterable[asyncpg.Record]) -> list[TimelineEntry]:
+def build_timeline(events: Iterable[Mapping[str, Any]]) -> list[TimelineEntry]:
     """Status changes in order, without the draft stage; one transition announced by two
     events (e.g. a status change and a supplement request) is shown once."""
     timeline: list[TimelineEntry] = []
@@ -116,17 +116,17 @@ class TrackingService:
         code = normalise_receipt_code(raw_code)
         if code is None:
             return None
-        row = await self._repository.application_by_receipt(code)
-        if row is None:
+        found = await self._repository.tracking_view(code)
+        if found is None:
             return None
-        events = await self._repository.status_events(row["id"])
+        row, events, calendar = found
         on_time, days_left = deadline_standing(
             status=row["status"],
             due_date=row["due_date"],
             clock_paused_on=row["clock_paused_on"],
             completed_at=row["completed_at"],
             today=vn_today(),
-            calendar=await self._repository.working_calendar(),
+            calendar=calendar,
         )
         label_vi, label_en = _in_both_languages(status_message(row["status"]))
         return TrackingRead(

@@ -1,0 +1,132 @@
+"""Production serving and HTTP caching: the httptools head cap, WEB_CONCURRENCY, ETag/304 on
+public answers (never on personal ones), and rate-limit budgets charged in one round trip."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+
+from api.core.caching import Remembered
+from api.core.problems import Problem
+from api.core.ratelimit import Budget, RateLimiter
+from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
+from api.settings import Settings
+from tests import support
+from tests.conftest import ServedApp
+
+
+def _exchange(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(data)
+        return sock.recv(200)
+
+
+def test_a_head_just_under_the_cap_is_served(served_app: ServedApp) -> None:
+    filler = b"a" * (MAX_REQUEST_HEAD_BYTES - 200)
+    head = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Fill: " + filler
+    assert _exchange(served_app.port, head + b"\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+def test_a_head_over_the_cap_is_refused_with_431(served_app: ServedApp) -> None:
+    head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Fill: " + b"a" * (MAX_REQUEST_HEAD_BYTES + 10)
+    assert _exchange(served_app.port, head + b"\r\n\r\n").startswith(b"HTTP/1.1 431")
+
+
+def test_a_large_body_does_not_count_as_head(served_app: ServedApp) -> None:
+    body = b"{" + b" " * (4 * MAX_REQUEST_HEAD_BYTES) + b"}"
+    head = (
+        b"POST /api/v1/auth/otp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
+    reply = _exchange(served_app.port, head + body)
+    assert reply.startswith(b"HTTP/1.1 4") and not reply.startswith(b"HTTP/1.1 431"), reply
+
+
+def test_web_concurrency_defaults_to_the_cores_and_refuses_nonsense() -> None:
+    assert web_concurrency({}) >= 1
+    assert web_concurrency({"WEB_CONCURRENCY": "3"}) == 3
+    with pytest.raises(ValueError):
+        web_concurrency({"WEB_CONCURRENCY": "0"})
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/procedures?q=khai%20sinh", "/api/v1/provinces", "/api/v1/procedures"]
+)
+async def test_public_reference_answers_revalidate_with_304(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    first = await client.get(path)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert "public" in first.headers["cache-control"]
+    again = await client.get(path, headers={"If-None-Match": f'W/{etag}, "other"'})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag and "public" in again.headers["cache-control"]
+    stale = await client.get(path, headers={"If-None-Match": '"not-it"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+async def test_tracking_revalidates_and_personal_answers_get_no_etag(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    citizen_id, headers = await support.citizen(db, settings)
+    me = await client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200 and "etag" not in me.headers
+    code = f"00004-{uuid.uuid4().int % 10**6:06d}-0001"
+    application_id = await support.draft_application(db, citizen_id)
+    await db.execute(
+        "UPDATE applications SET status = 'submitted', receipt_code = $2,"
+        " received_on = current_date, due_date = current_date + 5 WHERE id = $1",
+        application_id,
+        code,
+    )
+    first = await client.get(f"/api/v1/track/{code}")
+    assert first.status_code == 200, first.text
+    again = await client.get(
+        f"/api/v1/track/{code}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    missing = await client.get("/api/v1/track/00004-000000-0000")
+    assert missing.status_code == 404 and "etag" not in missing.headers
+
+
+async def test_charge_spends_and_checks_in_one_call_and_spends_nothing_when_refused(
+    settings: Settings,
+) -> None:
+    limiter = RateLimiter(settings.redis_url)
+    key = uuid.uuid4().hex
+    try:
+        general = Budget("t-general", key, 5, 60)
+        misses = Budget("t-miss", key, 2, 60, spend=False)
+        for _ in range(2):
+            await limiter.charge(general, misses)
+            await limiter.hit("t-miss", key, limit=2, window_seconds=60)
+        with pytest.raises(Problem) as refused:
+            await limiter.charge(general, misses)  # the miss budget is used up
+        assert refused.value.status == 429
+        # Nothing was spent by the refused charge: three more general requests fit, not four.
+        for _ in range(3):
+            await limiter.hit("t-general", key, limit=5, window_seconds=60)
+        with pytest.raises(Problem):
+            await limiter.charge(general)
+    finally:
+        await limiter.close()
+
+
+def test_remembered_answers_expire_and_stay_bounded() -> None:
+    memory: Remembered[str, int] = Remembered(60, max_entries=2)
+    memory.put("a", 1)
+    memory.put("b", 2)
+    memory.put("c", 3)  # full of live entries: starts afresh rather than growing
+    assert memory.get("c") == 3 and memory.get("a") is None
+    off: Remembered[str, int] = Remembered(0)
+    off.put("a", 1)
+    assert off.get("a") is None
