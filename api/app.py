@@ -35,6 +35,7 @@ from api.health.controller import health
 from api.migrate import apply_migrations
 from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
+from api.web.static import pwa_routes
 
 logger = logging.getLogger("api")
 
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[health, api_routes],
+        route_handlers=[health, api_routes, *pwa_routes(settings.pwa_dir)],
         lifespan=[_lifespan(settings)],
         state=State(
             {
