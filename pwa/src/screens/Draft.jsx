@@ -36,6 +36,10 @@ export function Draft({ id }) {
   const [touched, setTouched] = useState({});
   const [tried, setTried] = useState(false);
   const [preparing, setPreparing] = useState(false);
+  const state = draft && draft.state;
+  useEffect(() => {
+    if (state && state !== "draft") window.scrollTo(0, 0);
+  }, [state]);
   if (draft === null) return <Loading />;
   if (draft === false) return <Notice kind="bad">{t("common.offlineNoData")}</Notice>;
 
