@@ -91,7 +91,7 @@ export function Draft({ id }) {
       <h1>{t("draft.title", { name: pick(procedure, "name") })}</h1>
       <Status draft={draft} />
       <fieldset disabled={!editable} style="border:0;padding:0;margin:0">
-        <h2>{t("draft.form")}</h2>
+        {fields.length > 0 && <h2>{t("draft.form")}</h2>}
         {fields.map((field) => (
           <FormField
             key={field.name}
@@ -131,7 +131,7 @@ export function Draft({ id }) {
         <>
           <p class="help">{t("draft.savedLocally")}</p>
           <button class="primary" type="submit">
-            {t("draft.submit")}
+            {draft.supplement ? t("app.resubmit") : t("draft.submit")}
           </button>
           <button
             class="secondary"
