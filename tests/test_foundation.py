@@ -196,6 +196,12 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("GET", "/api/v1/track/{receipt_code:str}"),
     ("GET", "/api/v1/stats/public"),
+    # The citizen app's files (api/web/static.py).
+    ("GET", "/assets/{file_path:path}"),
+    ("HEAD", "/assets/{file_path:path}"),
+    ("GET", "/{file_path:path}"),
+    ("HEAD", "/{file_path:path}"),
+    ("GET", "/"),
 }
 
 

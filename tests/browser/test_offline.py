@@ -109,3 +109,35 @@ def test_answer_lost_after_the_server_committed_still_one_application(
     assert seen[:2] == [201, 200], seen  # the retry replays the first creation
     rows = fetch(settings, COUNT, phone)
     assert len(rows) == 1 and rows[0]["status"] == "submitted"
+
+
+def test_one_stuck_item_does_not_hold_up_the_others(
+    page: Page, context: BrowserContext, settings: Settings, tmp_path: Path
+) -> None:
+    phone, _ = citizen_with_profile(settings)
+    photo = document_photo(tmp_path / "p.jpg", 800, 1000)
+    _open_new_draft(page, phone)
+    context.set_offline(True)
+    fill_residence_form(page, photo)
+    page.get_by_label("Số nhà, đường phố, thôn, tổ dân phố").fill("1 Phố Kẹt")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(page.get_by_text("Đang chờ kết nối mạng")).to_be_visible()
+    # The server keeps failing the first one (the route answers 503 for its street)…
+    context.route(
+        "**/api/v1/applications",
+        lambda route: (
+            route.fulfill(status=503, json={"type": "/problems/x", "status": 503})
+            if route.request.method == "POST" and "Phố Kẹt" in (route.request.post_data or "")
+            else route.continue_()
+        ),
+    )
+    context.set_offline(False)
+    page.goto(f"/#/p/{PROCEDURE}")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    fill_residence_form(page, photo)
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    # …and the second one goes through all the same.
+    expect(page.get_by_text("Đã nộp hồ sơ. Mã hồ sơ:")).to_be_visible(timeout=30_000)
+    assert len(fetch(settings, COUNT, phone)) == 1
+    page.goto("/#/mine")
+    expect(page.get_by_text("Chờ gửi")).to_be_visible()

@@ -40,6 +40,7 @@ export const EN = {
   "signin.code": "6-digit code",
   "signin.codeDigit": "Digit {n} of the code",
   "signin.codeSent": "Code sent to {phone}.",
+  "signin.devCode": "Test environment, no real SMS: the code is {code}",
   "signin.verify": "Confirm",
   "signin.changePhone": "Change number",
   "signin.offline": "Signing in needs a connection.",

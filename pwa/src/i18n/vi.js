@@ -40,6 +40,7 @@ export const VI = {
   "signin.code": "Mã xác thực 6 chữ số",
   "signin.codeDigit": "Chữ số {n} của mã",
   "signin.codeSent": "Đã gửi mã tới {phone}.",
+  "signin.devCode": "Môi trường thử nghiệm, không gửi tin nhắn thật: mã là {code}",
   "signin.verify": "Xác nhận",
   "signin.changePhone": "Đổi số điện thoại",
   "signin.offline": "Cần có mạng để đăng nhập.",

@@ -9,6 +9,7 @@ import { Field, Notice } from "../lib/ui.jsx";
 export function SignIn({ onSignedIn }) {
   const [phone, setPhone] = useState("");
   const [sentTo, setSentTo] = useState(null);
+  const [devCode, setDevCode] = useState(null);
   const [digits, setDigits] = useState(["", "", "", "", "", ""]);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +24,8 @@ export function SignIn({ onSignedIn }) {
     setBusy(true);
     setError(null);
     try {
-      await request("/auth/otp", { method: "POST", body: { phone: normalised }, auth: false });
+      const sent = await request("/auth/otp", { method: "POST", body: { phone: normalised }, auth: false });
+      setDevCode(sent.dev_code ?? null);
       setSentTo(normalised);
       setTimeout(() => boxes.current[0]?.focus(), 0);
     } catch (e) {
@@ -82,7 +84,10 @@ export function SignIn({ onSignedIn }) {
   return (
     <form onSubmit={verify} noValidate>
       <h1>{t("signin.title")}</h1>
-      <Notice>{t("signin.codeSent", { phone: sentTo })}</Notice>
+      <Notice>
+        <p>{t("signin.codeSent", { phone: sentTo })}</p>
+        {devCode && <p>{t("signin.devCode", { code: devCode })}</p>}
+      </Notice>
       <fieldset style="border:0;padding:0;margin:0">
         <legend class="label">{t("signin.code")}</legend>
         <div class="otp">
