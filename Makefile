@@ -3,13 +3,21 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
 	touch $@
 
-run: $(VENV)/.installed
+# The citizen app: npm packages from the lock file, then the build into pwa/dist.
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+pwa: pwa/node_modules/.installed
+	cd pwa && npm run --silent build
+
+run: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh
 	$(BIN)/python scripts/run_local.py
 
@@ -26,9 +34,10 @@ bench: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/run.py
 
-pytest: $(VENV)/.installed
+pytest: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh
+	./scripts/ensure_browser.sh
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache pwa/node_modules pwa/dist

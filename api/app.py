@@ -39,6 +39,7 @@ from api.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from api.push.routes import ROUTES as PUSH_ROUTES
 from api.settings import Settings, load_settings
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
+from api.web.static import pwa_routes
 from api.webhooks.routes import ROUTES as WEBHOOK_ROUTES
 from api.webhooks.signing_secrets import SecretBox
 
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     return Litestar(
-        route_handlers=[health, api_routes],
+        route_handlers=[health, api_routes, *pwa_routes(settings.pwa_dir)],
         lifespan=[_lifespan(settings)],
         state=State(
             {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 Environment = Literal["development", "test", "production"]
@@ -60,6 +61,8 @@ class Settings:
     db_pool_min: int = 1
     db_pool_max: int = 10
     log_level: str = "INFO"
+    # The built citizen app (pwa/dist, made by `npm run build`), served at "/".
+    pwa_dir: str = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
 
     @property
     def is_production(self) -> bool:
@@ -128,6 +131,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         db_pool_min=_int(env, "DB_POOL_MIN", defaults.db_pool_min, minimum=0),
         db_pool_max=_int(env, "DB_POOL_MAX", defaults.db_pool_max),
         log_level=env.get("LOG_LEVEL") or defaults.log_level,
+        pwa_dir=env.get("PWA_DIR") or defaults.pwa_dir,
     )
     if not settings.vapid_subject.startswith(("mailto:", "https://")):
         raise SettingsError("VAPID_SUBJECT must be a mailto: or https: URL")

@@ -72,7 +72,15 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, s3_endpoint: str) -> Settings:
+def pwa_dist() -> str:
+    """The citizen app, built when its sources are newer than the last build."""
+    from tests.pwa_build import ensure_built
+
+    return str(ensure_built())
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, s3_endpoint: str, pwa_dist: str) -> Settings:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -85,6 +93,7 @@ def settings(database_url: str, s3_endpoint: str) -> Settings:
         s3_bucket=f"motcua-test-{uuid.uuid4().hex[:8]}",
         secret_key="test-secret-key-" + uuid.uuid4().hex,
         log_level="WARNING",
+        pwa_dir=pwa_dist,
     )
 
 

@@ -197,6 +197,12 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/track/{receipt_code:str}"),
     ("GET", "/api/v1/stats/public"),
     ("GET", "/api/v1/push/vapid-public-key"),
+    # The citizen app's files (api/web/static.py).
+    ("GET", "/assets/{file_path:path}"),
+    ("HEAD", "/assets/{file_path:path}"),
+    ("GET", "/{file_path:path}"),
+    ("HEAD", "/{file_path:path}"),
+    ("GET", "/"),
 }
 
 

@@ -92,7 +92,7 @@ def test_the_server_refuses_a_huge_request_header(served_app: ServedApp) -> None
 async def test_options_lists_every_method_of_each_route(client: httpx.AsyncClient) -> None:
     from api.app import create_app
 
-    samples = {"uuid": "6f1c1f1e-1111-4111-8111-111111111111", "str": "01"}
+    samples = {"uuid": "6f1c1f1e-1111-4111-8111-111111111111", "str": "01", "path": "index.html"}
     app = create_app(Settings(app_env="test"))
     wrong = {}
     for route in app.routes:

@@ -1,0 +1,1 @@
+"""The citizen app (PWA) served from the API's own origin at "/"."""

@@ -1,0 +1,82 @@
+// The service worker: the app shell is precached at install (a new build installs a new
+// cache and drops the old one); the catalogue, the provinces and the citizen's own
+// applications are answered from the network when it answers and from the cache when it
+// does not; queued submissions are sent by Background Sync where the browser has it.
+/* global __SHELL__, __VERSION__ */
+import { flush } from "./lib/outbox.js";
+
+const SHELL_CACHE = `shell-${__VERSION__}`;
+const DATA_CACHE = "data-v1";
+const SHELL = __SHELL__;
+const CACHED_API = [/^\/api\/v1\/procedures(\/|$|\?)/, /^\/api\/v1\/provinces(\/|$|\?)/, /^\/api\/v1\/applications(\/[0-9a-f-]+)?\/?$/, /^\/api\/v1\/me\/profile$/];
+const NETWORK_TIMEOUT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("shell-") && k !== SHELL_CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(DATA_CACHE);
+  try {
+    const response = await Promise.race([
+      fetch(request),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), NETWORK_TIMEOUT_MS)),
+    ]);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function shellFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  return fetch(request);
+}
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/index.html")) {
+    // Always the shell: routes live in the URL's fragment.
+    event.respondWith(caches.open(SHELL_CACHE).then((c) => c.match("/")).then((hit) => hit || fetch(request)));
+    return;
+  }
+  if (CACHED_API.some((pattern) => pattern.test(url.pathname + url.search) || pattern.test(url.pathname))) {
+    event.respondWith(networkFirst(request));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) event.respondWith(shellFirst(request));
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(flush(notifyClients));
+});
+
+function notifyClients(item) {
+  self.clients.matchAll().then((all) => all.forEach((client) => client.postMessage({ type: "outbox", id: item.id, state: item.state })));
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "sign-out") event.waitUntil(caches.delete(DATA_CACHE));
+});
