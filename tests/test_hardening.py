@@ -190,3 +190,45 @@ async def test_the_openapi_document_describes_what_the_server_accepts(
     field = document["components"]["schemas"]["FieldDefinition"]["properties"]
     # oneOf[integer, number] refuses every integer (it matches both branches).
     assert field["min"] == {"oneOf": [{"type": "number"}, {"type": "null"}]}
+
+
+async def test_an_officer_checking_the_card_at_the_counter_verifies_the_identity(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    """A squatter declares the owner's CCCD first; it blocks nobody, and only the owner, whose
+    card an officer checked at the counter, ends up verified — shown on the officer's view."""
+    owner_id, owner = await support.citizen(db, settings)
+    cccd, phone = await db.fetchrow(
+        "SELECT citizen_id_number, phone FROM citizens WHERE id = $1", owner_id
+    )
+    squatter_id, _ = await support.citizen(db, settings)
+    await db.execute("UPDATE citizens SET citizen_id_number = $2 WHERE id = $1", squatter_id, cccd)
+    _, officer = await support.staff(db, settings, unit_code="00004")
+    applicant = {
+        "full_name": "NGUYỄN VĂN AN",  # as printed on the card
+        "date_of_birth": "1990-05-17",
+        "gender": "male",
+        "citizen_id_number": cccd,
+        "phone": phone,
+        "address": {"province_code": "01", "commune_code": "00004", "street": "12 Phố Đội Cấn"},
+    }
+    response = await client.post(
+        "/api/v1/applications",
+        json={"procedure_code": "1.001193", "applicant": applicant, "form": {}},
+        headers={**officer, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["applicant_identity_verified"] is True
+    verified = await db.fetch(
+        "SELECT id FROM citizens WHERE citizen_id_number = $1 AND identity_verified_at IS NOT NULL",
+        cccd,
+    )
+    assert [row["id"] for row in verified] == [owner_id]
+    me = (await client.get("/api/v1/me/profile", headers=owner)).json()
+    assert me["identity_verified"] is True
+    audit = await db.fetchval(
+        "SELECT count(*) FROM audit_log WHERE action = 'citizen.identity_verified'"
+        " AND application_id = $1",
+        uuid.UUID(response.json()["id"]),
+    )
+    assert audit == 1

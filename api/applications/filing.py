@@ -14,7 +14,12 @@ from api.accounts.profile import missing_profile_fields, profile_field_label
 from api.accounts.repository import CitizenRepository
 from api.applications.access import application_in_scope
 from api.applications.events import Created
-from api.applications.intake import account_of, applicant_address, applicant_from_counter
+from api.applications.intake import (
+    account_of,
+    applicant_address,
+    applicant_from_counter,
+    verify_identity_at_counter,
+)
 from api.applications.journal import write_audit
 from api.applications.problems import (
     ApplicationNotEditable,
@@ -122,6 +127,20 @@ class FilingService:
                 winner = await self._repo.by_idempotency_key(actor.kind, actor.id, key)
                 assert winner is not None
                 return await self._replay(actor, winner, fingerprint), False
+            # At the counter the officer holds the card: a matching account becomes verified.
+            if (
+                channel == "counter"
+                and citizen_id is not None
+                and await verify_identity_at_counter(self._conn, actor, applicant, citizen_id)
+            ):
+                await write_audit(
+                    self._conn,
+                    actor,
+                    "citizen.identity_verified",
+                    application_id=new_id,
+                    unit_code=unit_code,
+                    note=str(citizen_id),
+                )
             row = await self._repo.application(new_id)
             await record_change(
                 self._conn,

@@ -6,14 +6,23 @@ The applicant's details follow the profile's rules (``api.accounts.person_rules`
 
 from __future__ import annotations
 
+import logging
 import uuid
 
+import asyncpg
+
+from api.accounts.identity_verification import mark_identity_verified
 from api.accounts.person_rules import PersonInput, clean_person
+from api.accounts.problems import CitizenIdVerifiedElsewhere
+from api.accounts.repository import CitizenRepository
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import Applicant, ApplicantAddress, ApplicantInput
+from api.core.actors import Actor
 from api.core.clock import vn_today
 from api.core.problems import FieldProblem, validation_failed
 from api.geo.directory import AdminUnits
+
+logger = logging.getLogger(__name__)
 
 
 def applicant_address(
@@ -76,3 +85,35 @@ async def account_of(repo: ApplicationRepository, applicant: Applicant) -> uuid.
     if applicant.citizen_id_number is None or applicant.phone is None:
         return None
     return await repo.citizen_with(applicant.citizen_id_number, applicant.phone)
+
+
+async def verify_identity_at_counter(
+    conn: asyncpg.Connection, actor: Actor, applicant: Applicant, citizen_id: uuid.UUID
+) -> bool:
+    """The officer typed ``applicant`` from the card in hand. When the linked account declared
+    the same CCCD number, name and date of birth, that identity is now verified (method
+    'counter'); True if this call verified it.
+
+    A number already verified on another account is left for a person to sort out: the filing
+    still links by phone and CCCD, the verification does not happen, and the log says why.
+    """
+    profile = await CitizenRepository(conn).get(citizen_id)
+    if profile is None or profile["identity_verified"]:
+        return False
+    declared = (
+        profile["citizen_id_number"],
+        (profile["full_name"] or "").casefold(),
+        profile["date_of_birth"],
+    )
+    on_card = (applicant.citizen_id_number, applicant.full_name.casefold(), applicant.date_of_birth)
+    if declared != on_card:
+        return False
+    try:
+        await mark_identity_verified(conn, citizen_id, actor.id, "counter")
+    except CitizenIdVerifiedElsewhere:
+        logger.warning(
+            "counter identity check: the number is verified on another account",
+            extra={"citizen_id": str(citizen_id), "staff_id": str(actor.id)},
+        )
+        return False
+    return True

@@ -56,10 +56,14 @@ SELECT a.id, a.procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS proc
        a.unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
        a.citizen_id, a.channel, a.status, a.applicant, a.form, a.receipt_code, a.submitted_at,
        a.received_on, a.due_date, a.clock_paused_on, a.completed_at, a.version, a.created_at,
-       a.updated_at
+       a.updated_at,
+       coalesce(c.identity_verified_at IS NOT NULL
+                AND c.citizen_id_number = a.applicant->>'citizen_id_number', false)
+           AS applicant_identity_verified
 FROM applications a
 JOIN procedures p ON p.code = a.procedure_code
 JOIN units u ON u.code = a.unit_code
+LEFT JOIN citizens c ON c.id = a.citizen_id
 WHERE a.id = $1
 """
 

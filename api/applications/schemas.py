@@ -187,6 +187,16 @@ class ApplicationRead(msgspec.Struct, frozen=True):
     channel: Channel
     status: Status
     applicant: Applicant
+    applicant_identity_verified: Annotated[
+        bool,
+        msgspec.Meta(
+            description=(
+                "True when the applicant's account had its identity (CCCD, name, birth date) "
+                "checked against the card by an officer and the application carries that "
+                "CCCD; a number typed into a profile alone proves nothing"
+            )
+        ),
+    ]
     form: dict[str, Any]
     version: int
     created_at: datetime

@@ -86,6 +86,7 @@ async def application_view(
         channel=row["channel"],
         status=row["status"],
         applicant=_applicant_of(row["id"], row["applicant"]),
+        applicant_identity_verified=row["applicant_identity_verified"],
         form=row["form"],
         version=row["version"],
         created_at=row["created_at"],
