@@ -34,6 +34,7 @@ from api.geo.directory import AdminUnits
 from api.health.controller import health
 from api.migrate import apply_migrations
 from api.settings import Settings, load_settings
+from api.sync.routes import ROUTES as SYNC_ROUTES
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
 
 logger = logging.getLogger("api")
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *APPLICATION_ROUTES,
             *DOCUMENT_ROUTES,
             *TRACKING_ROUTES,
+            *SYNC_ROUTES,
         ],
     )
     return Litestar(
