@@ -8,7 +8,9 @@ import asyncio
 import base64
 import hashlib
 import random
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -199,3 +201,12 @@ class SyncClient:
             self.cursor = page["next_cursor"]  # saved after the page is kept
             if not page["has_more"]:
                 return
+
+    async def pull_until(self, caught_up: Callable[[], bool], *, patience: float = 30) -> None:
+        """Pull until ``caught_up()``: the feed holds changes back while an older transaction
+        anywhere on the PostgreSQL server is open (docs/changes.md: delay, never loss)."""
+        deadline = time.monotonic() + patience
+        await self.pull()
+        while not caught_up() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            await self.pull()

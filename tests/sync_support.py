@@ -14,6 +14,9 @@ from PIL import Image
 from tests.support import random_cccd
 from tests.test_applications import COMMUNE_PROCEDURE, COMPLETE_FORM
 
+# Communes of province 96 no other test files in: sync tests count what a unit holds.
+PROVINCE = "96"
+
 
 async def submitted_applications(
     db: asyncpg.Connection, citizen_id: uuid.UUID, unit_code: str, count: int
@@ -47,8 +50,8 @@ def applicant(province: str = "01", commune: str = "00004") -> dict[str, Any]:
     }
 
 
-def intake_form(commune: str = "00004") -> dict[str, Any]:
-    return {**COMPLETE_FORM, "birth_place": {"province_code": "01", "commune_code": commune}}
+def intake_form(province: str = "01", commune: str = "00004") -> dict[str, Any]:
+    return {**COMPLETE_FORM, "birth_place": {"province_code": province, "commune_code": commune}}
 
 
 def photo(rng: random.Random, side: int = 48) -> bytes:

@@ -3,6 +3,7 @@ idempotent push with conflicts and ordering, and resumable uploads — each on a
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import random
@@ -16,7 +17,7 @@ from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import citizen, staff
 from tests.sync_client import SyncClient
-from tests.sync_support import applicant, intake_form, photo, submitted_applications
+from tests.sync_support import PROVINCE, applicant, intake_form, photo, submitted_applications
 from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
 
 
@@ -71,15 +72,22 @@ async def test_pull_snapshot_then_changes_in_json_gzip_and_msgpack(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
     citizen_id, _ = await citizen(db, settings)
-    unit = "00070"
+    unit = "32214"
     _, officer = await staff(db, settings, unit_code=unit)
     seeded = await submitted_applications(db, citizen_id, unit, 7)
-    await submitted_applications(db, citizen_id, "00082", 2)  # another unit's: never pulled
+    await submitted_applications(db, citizen_id, "32218", 2)  # another unit's: never pulled
     sync = await device(served_app, officer)
     try:
-        await sync.pull(limit=3)  # the snapshot in three pages
-        assert set(sync.work_set) == {str(i) for i in seeded}
-        assert len(sync.received) == len(seeded)
+        in_unit = set(
+            await db.fetchval(
+                "SELECT array_agg(id::text) FROM applications WHERE unit_code = $1"
+                " AND NOT (status = 'draft' AND channel = 'online')",  # citizens' drafts: private
+                unit,
+            )
+        )
+        await sync.pull_until(lambda: set(sync.work_set) == in_unit)
+        assert set(sync.work_set) == in_unit >= {str(i) for i in seeded}
+        assert len(sync.received) == len(in_unit)
         first = await client.get("/api/v1/sync/pull", headers=sync.headers)
         assert first.json()["reference"]["procedures"], "the first page carries the reference"
         assert first.json()["reference"]["unit"]["code"] == unit
@@ -93,11 +101,15 @@ async def test_pull_snapshot_then_changes_in_json_gzip_and_msgpack(
         await db.execute(
             "UPDATE applications SET status = 'received', version = 2 WHERE id = $1", seeded[0]
         )
-        zipped = await client.get(
-            "/api/v1/sync/pull",
-            params={"cursor": sync.cursor},
-            headers={**sync.headers, "Accept-Encoding": "gzip"},
-        )
+        for _ in range(300):  # until the feed releases the change (see pull_until)
+            zipped = await client.get(
+                "/api/v1/sync/pull",
+                params={"cursor": sync.cursor},
+                headers={**sync.headers, "Accept-Encoding": "gzip"},
+            )
+            if zipped.json()["applications"]:
+                break
+            await asyncio.sleep(0.1)
         assert zipped.headers["content-encoding"] == "gzip"
         (changed,) = zipped.json()["applications"]
         assert changed["id"] == str(seeded[0]) and changed["version"] == 2
@@ -109,7 +121,7 @@ async def test_pull_snapshot_then_changes_in_json_gzip_and_msgpack(
         assert packed.headers["content-type"].startswith("application/msgpack")
         assert msgspec.msgpack.decode(packed.content)["applications"][0]["version"] == 2
         # A cursor made for another unit cannot be served: re-snapshot.
-        _, moved_officer = await staff(db, settings, unit_code="00082")
+        _, moved_officer = await staff(db, settings, unit_code="32218")
         elsewhere = await device(served_app, moved_officer, seed=2)
         try:
             expired = await client.get(
@@ -132,9 +144,9 @@ async def test_push_is_idempotent_reports_conflicts_and_waits_for_predecessors(
     db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
     citizen_id, _ = await citizen(db, settings)
-    _, first_officer = await staff(db, settings, unit_code="00004")
-    _, second_officer = await staff(db, settings, unit_code="00004")
-    (application_id,) = await submitted_applications(db, citizen_id, "00004", 1)
+    _, first_officer = await staff(db, settings, unit_code="32227")
+    _, second_officer = await staff(db, settings, unit_code="32227")
+    (application_id,) = await submitted_applications(db, citizen_id, "32227", 1)
     one = await device(served_app, first_officer, seed=3)
     two = await device(served_app, second_officer, seed=4)
     try:
@@ -200,13 +212,13 @@ async def test_push_is_idempotent_reports_conflicts_and_waits_for_predecessors(
 async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
     db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
-    _, officer = await staff(db, settings, unit_code="00004")
+    _, officer = await staff(db, settings, unit_code="32236")
     sync = await device(served_app, officer, seed=5)
     other = await device(served_app, officer, seed=6)
     rng = random.Random(9)
     try:
         codes = await sync.reserve(3)
-        assert len(set(codes)) == 3 and all(code.startswith("00004-") for code in codes)
+        assert len(set(codes)) == 3 and all(code.startswith("32236-") for code in codes)
         data = photo(rng)
         # A command whose photo has not arrived yet is answered retry, not failed.
         upload_id = sync.new_id()
@@ -215,8 +227,8 @@ async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
             "counter_intake",
             {
                 "procedure_code": COMMUNE_PROCEDURE,
-                "applicant": applicant(),
-                "form": intake_form(),
+                "applicant": applicant(PROVINCE, "32236"),
+                "form": intake_form(PROVINCE, "32236"),
                 "receipt_code": codes[0],
                 "documents": [{"upload_id": upload_id, "requirement": REQUIRED_CODES[0]}],
             },
@@ -293,8 +305,8 @@ async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
             "counter_intake",
             {
                 "procedure_code": COMMUNE_PROCEDURE,
-                "applicant": applicant(),
-                "form": intake_form(),
+                "applicant": applicant(PROVINCE, "32236"),
+                "form": intake_form(PROVINCE, "32236"),
                 "receipt_code": codes[0],
             },
             application_ref=sync.new_id(),
@@ -304,8 +316,8 @@ async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
             "counter_intake",
             {
                 "procedure_code": COMMUNE_PROCEDURE,
-                "applicant": applicant(),
-                "form": intake_form(),
+                "applicant": applicant(PROVINCE, "32236"),
+                "form": intake_form(PROVINCE, "32236"),
                 "receipt_code": other_codes[0],
             },
             application_ref=sync.new_id(),

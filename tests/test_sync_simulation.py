@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import random
+import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -28,11 +29,11 @@ from tests.conftest import ServedApp
 from tests.lossy_proxy import LinkProfile, LossyProxy
 from tests.support import citizen, staff
 from tests.sync_client import SyncClient
-from tests.sync_support import applicant, intake_form, photo, submitted_applications
+from tests.sync_support import PROVINCE, applicant, intake_form, photo, submitted_applications
 from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
 
 SCALE = int(os.environ.get("SYNC_SIMULATION_SCALE", "1"))
-UNIT_A, UNIT_B = "00091", "00097"
+UNIT_A, UNIT_B = "32206", "32212"
 CONTESTED = 8 * SCALE  # applications both officers of commune A move offline
 OWN = 8 * SCALE  # applications only one device moves
 INTAKES = 5 * SCALE  # offline counter intakes per device, one photo each
@@ -90,8 +91,8 @@ async def prepare(
             "counter_intake",
             {
                 "procedure_code": COMMUNE_PROCEDURE,
-                "applicant": applicant(commune=officer.unit),
-                "form": intake_form(officer.unit),
+                "applicant": applicant(PROVINCE, officer.unit),
+                "form": intake_form(PROVINCE, officer.unit),
                 "receipt_code": code,
                 "documents": [{"upload_id": upload_id, "requirement": REQUIRED_CODES[0]}],
             },
@@ -165,10 +166,20 @@ async def test_three_devices_on_a_lossy_link_apply_every_command_exactly_once(
         await asyncio.gather(
             *(sync_while_pulling(o, random.Random(i)) for i, o in enumerate(officers))
         )
+        await _check(db, officers, proxy, shared, own_a1 + own_a2 + own_b)
     finally:
         for officer in officers:
             await officer.client.close()
         await proxy.stop()
+
+
+async def _check(
+    db: asyncpg.Connection,
+    officers: list[Officer],
+    proxy: LossyProxy,
+    shared: list[uuid.UUID],
+    own: list[uuid.UUID],
+) -> None:
 
     every = [(officer, command, key) for officer in officers for command, key in officer.plan]
     assert proxy.stats.cut_in_request + proxy.stats.cut_in_response > 0
@@ -226,7 +237,7 @@ async def test_three_devices_on_a_lossy_link_apply_every_command_exactly_once(
         status = next(r["status"] for r in rows if r["id"] == application_id)
         assert status == "processing"
     assert all(application in {str(s) for s in shared} for _, application in conflicts)
-    for application_id in map(str, own_a1 + own_a2 + own_b):
+    for application_id in map(str, own):
         status = next(r["status"] for r in rows if r["id"] == application_id)
         assert status == "approved"
 
@@ -253,10 +264,21 @@ async def test_three_devices_on_a_lossy_link_apply_every_command_exactly_once(
         current = {
             str(r["id"]): r["version"]
             for r in await db.fetch(
-                "SELECT id, version FROM applications WHERE unit_code = $1", officer.unit
+                "SELECT id, version FROM applications WHERE unit_code = $1"
+                " AND NOT (status = 'draft' AND channel = 'online')",  # private until submitted
+                officer.unit,
             )
         }
-        held = {key: record["version"] for key, record in officer.client.work_set.items()}
+        # The feed holds a change back while any older transaction on the PostgreSQL server
+        # is still open (docs/changes.md: delay, never loss), so pull until caught up.
+        deadline = time.monotonic() + 30
+        while (held := _versions(officer.client)) != current and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            await officer.client.pull(limit=25)
         assert held == current
         repeated = [item for item, n in Counter(officer.client.received).items() if n > 1]
         assert repeated == []
+
+
+def _versions(client: SyncClient) -> dict[str, int]:
+    return {key: record["version"] for key, record in client.work_set.items()}

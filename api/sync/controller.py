@@ -33,6 +33,7 @@ from api.sync.uploads import UploadService
 
 officer_only = require_roles("officer")
 administrators = require_roles("agency_admin", "system_admin")
+_MALFORMED = "Malformed request"
 _DEVICE_NOTE = (
     "No valid token, or the device is not this officer's (device-unknown) or was revoked "
     "(device-revoked)"
@@ -54,7 +55,7 @@ class SyncController(Controller):
         guards=[officer_only],
         summary="Register this installation of the app as a sync device",
         description="Idempotent by the client-made device_id: 201 when new, 200 when repeated.",
-        responses=problem_responses(401, 403, 409, 422),
+        responses=problem_responses(400, 401, 403, 409, 422, notes={400: _MALFORMED}),
     )
     async def register(
         self, devices: DeviceService, actor: Actor, data: DeviceRegistration
@@ -67,7 +68,7 @@ class SyncController(Controller):
         guards=[administrators],
         status_code=200,
         summary="Revoke a device: its next request gets 401",
-        responses=problem_responses(401, 403, 404),
+        responses=problem_responses(400, 401, 403, 404, notes={400: _MALFORMED}),
     )
     async def revoke(
         self, devices: DeviceService, actor: Actor, device_id: uuid.UUID
@@ -85,11 +86,13 @@ class SyncController(Controller):
         responses={
             200: ResponseSpec(data_container=PullPage, description="A page of the work set"),
             **problem_responses(
+                400,
                 401,
                 403,
                 410,
                 422,
                 notes={
+                    400: _MALFORMED,
                     401: _DEVICE_NOTE,
                     410: "The cursor cannot be served: pull a new snapshot (sync-cursor-expired)",
                 },
@@ -113,7 +116,9 @@ class SyncController(Controller):
         guards=[officer_only],
         summary="Reserve finished receipt codes for offline counter intake",
         description="Idempotent by the client-made block_id: 201 when new, 200 when repeated.",
-        responses=problem_responses(401, 403, 422, 503, notes={401: _DEVICE_NOTE}),
+        responses=problem_responses(
+            400, 401, 403, 422, 503, notes={400: _MALFORMED, 401: _DEVICE_NOTE}
+        ),
     )
     async def reserve(
         self,
@@ -132,7 +137,7 @@ class SyncController(Controller):
         summary="Apply the device's outbox: one answer per command",
         responses={
             200: ResponseSpec(data_container=PushResult, description="One answer per command"),
-            **problem_responses(401, 403, 422, notes={401: _DEVICE_NOTE}),
+            **problem_responses(400, 401, 403, 422, notes={400: _MALFORMED, 401: _DEVICE_NOTE}),
         },
     )
     async def push(
@@ -152,7 +157,7 @@ class SyncController(Controller):
         guards=[officer_only],
         summary="Declare a resumable upload",
         description="Idempotent by the client-made upload_id: 201 when new, 200 when repeated.",
-        responses=problem_responses(401, 403, 422, notes={401: _DEVICE_NOTE}),
+        responses=problem_responses(400, 401, 403, 422, notes={400: _MALFORMED, 401: _DEVICE_NOTE}),
     )
     async def declare_upload(
         self, uploads: UploadService, device: Device, data: UploadCreate
@@ -164,7 +169,7 @@ class SyncController(Controller):
         "/uploads/{upload_id:uuid}",
         guards=[officer_only],
         summary="How many bytes of an upload the server holds",
-        responses=problem_responses(401, 403, 404, notes={401: _DEVICE_NOTE}),
+        responses=problem_responses(400, 401, 403, 404, notes={400: _MALFORMED, 401: _DEVICE_NOTE}),
     )
     async def upload_state(
         self, uploads: UploadService, device: Device, upload_id: uuid.UUID
@@ -176,7 +181,9 @@ class SyncController(Controller):
         "/uploads/{upload_id:uuid}",
         guards=[officer_only],
         summary="Append a chunk at Upload-Offset, checked by Upload-Checksum",
-        responses=problem_responses(401, 403, 404, 409, 422, notes={401: _DEVICE_NOTE}),
+        responses=problem_responses(
+            400, 401, 403, 404, 409, 422, notes={400: _MALFORMED, 401: _DEVICE_NOTE}
+        ),
     )
     async def append_chunk(
         self,
