@@ -38,6 +38,7 @@ from api.migrate import apply_migrations
 from api.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from api.push.routes import ROUTES as PUSH_ROUTES
 from api.settings import Settings, load_settings
+from api.sync.routes import ROUTES as SYNC_ROUTES
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
 from api.web.static import pwa_routes
 from api.webhooks.routes import ROUTES as WEBHOOK_ROUTES
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *NOTIFICATION_ROUTES,
             *AGENCY_ROUTES,
             *WEBHOOK_ROUTES,
+            *SYNC_ROUTES,
         ],
     )
     return Litestar(

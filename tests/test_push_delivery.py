@@ -36,7 +36,9 @@ QUEUE = "arq:queue"
 DAY = 24 * 3600
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15) -> None:
+# Generous: the change feed holds events back while any older transaction on the PostgreSQL
+# server is open, and other suites may share the server.
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not await check():
         assert time.monotonic() < deadline, "timed out waiting"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
 
@@ -149,6 +149,10 @@ def event_type(event_class: type[EventBase]) -> str:
     tag = event_class.__struct_config__.tag
     assert isinstance(tag, str)
     return tag
+
+
+# Every type an application event is stored under.
+EVENT_TYPES: frozenset[str] = frozenset(event_type(cls) for cls in get_args(ApplicationEvent))
 
 
 def event_payload(event: EventBase) -> dict[str, Any]:

@@ -43,6 +43,14 @@ from api.core.clock import vn_today
 from api.geo.directory import AdminUnits
 
 
+class ReservedReceipt(msgspec.Struct, frozen=True):
+    """A receipt code handed out ahead (offline counter intake, api/sync): a submit uses it
+    instead of taking a number, and the deadline counts from its day."""
+
+    code: str
+    day: date
+
+
 class MoveCommand(msgspec.Struct, frozen=True, kw_only=True):
     """One requested move: what the person did, on which version, and when by their device."""
 
@@ -51,6 +59,7 @@ class MoveCommand(msgspec.Struct, frozen=True, kw_only=True):
     device_time: datetime | None = None
     note: str | None = None
     missing_documents: list[MissingDocument] | None = None
+    receipt: ReservedReceipt | None = None
 
 
 class Applied(msgspec.Struct, frozen=True, tag="applied"):
@@ -136,10 +145,13 @@ class ProcessingService:
             today = vn_today()
             calendar = await self._repo.working_calendar()
             if move.clock == "start":
-                (number,) = await allocate_receipt_numbers(self._conn, row["unit_code"], today)
-                receipt_code = self._receipt_codes.format(row["unit_code"], today, number)
-                received_on = today
-                due = calendar.due_date(today, row["processing_days"])
+                if command.receipt is not None:
+                    receipt_code, received_on = command.receipt.code, command.receipt.day
+                else:
+                    (number,) = await allocate_receipt_numbers(self._conn, row["unit_code"], today)
+                    receipt_code = self._receipt_codes.format(row["unit_code"], today, number)
+                    received_on = today
+                due = calendar.due_date(received_on, row["processing_days"])
             elif move.clock == "pause":
                 paused_on = today
             elif move.clock == "resume" and due is not None and paused_on is not None:

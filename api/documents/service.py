@@ -262,6 +262,10 @@ class DocumentService:
         data = await self._storage.read(key, limit=max_bytes + 1)
         # The object can be replaced between stat and read while the PUT URL is valid, so
         # every check below is on the bytes actually read.
+        return await self._verify_bytes(row, data)
+
+    async def _verify_bytes(self, row: DocumentRow, data: bytes) -> Sanitised | str:
+        max_bytes = self._settings.max_document_bytes
         if len(data) != row.declared_size:
             return "size_mismatch"
         if hashlib.sha256(data).hexdigest() != row.declared_sha256:
@@ -276,6 +280,45 @@ class DocumentService:
         if isinstance(verdict, Rejection):
             return verdict.reason
         return verdict
+
+    async def add_received(
+        self, actor: Actor, application_id: uuid.UUID, body: DocumentUploadCreate, data: bytes
+    ) -> DocumentRead:
+        """Add a file whose bytes reached the API another way (offline sync's chunked uploads),
+        under the same rules and checks as ``start_upload`` + ``complete_upload``, inside the
+        caller's transaction: a refused file raises ``DocumentRejected`` and leaves no row."""
+        kind = "result" if body.requirement == RESULT_REQUIREMENT else "input"
+        async with self._conn.transaction():
+            application = await application_in_scope(
+                self._conn, actor, application_id, for_update=True
+            )
+            _check_may_add(actor, application, kind)
+            await self._check_declaration(application, kind, body)
+            if (
+                await self._documents.count_for_application(application.id)
+                >= MAX_DOCUMENTS_PER_APPLICATION
+            ):
+                raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
+            document_id = uuid.uuid4()
+            row = await self._documents.insert_pending(
+                document_id=document_id,
+                application_id=application.id,
+                kind=kind,
+                requirement=body.requirement,
+                object_key=document_key(application.id, document_id),
+                content_type=body.content_type,
+                size=body.size,
+                sha256=body.sha256,
+                upload_expires_at=datetime.now(UTC),
+                uploaded_by_kind=actor.kind,
+                uploaded_by_id=actor.id,
+            )
+            verified = await self._verify_bytes(row, data)
+            if isinstance(verified, str):
+                raise DocumentRejected(row.id, verified)
+            stored = await self._store(row, verified)
+            await self._audit(actor, "document.uploaded", application, row)
+        return _read(stored)
 
     async def _store(self, row: DocumentRow, sanitised: Sanitised) -> DocumentRow:
         await self._storage.write(row.object_key, sanitised.data, sanitised.content_type)

@@ -1,0 +1,180 @@
+"""The pull: the officer's unit's applications changed since a cursor, in commit order, through
+the change feed (``api.core.changes.read_changes``), plus the reference data a device needs
+offline when it changed. Without a cursor the same read is the paginated snapshot: the feed
+hands every row out once, at its latest position.
+
+A cursor holds the feed position, the unit, the reference version the device holds, the
+database cluster it was made on and when it was made; one that cannot be served any more is
+the 410 ``sync-cursor-expired`` problem, and the device pulls a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from api.applications.schemas import DocumentSummary, TimelineEntry
+from api.applications.state_machine import allowed_actions, parties_of
+from api.core.actors import Actor
+from api.core.changes import FeedPosition, read_changes
+from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.sync.problems import SyncCursorExpired
+from api.sync.repository import SyncRepository
+from api.sync.schemas import (
+    PullPage,
+    Reference,
+    ReferenceDay,
+    ReferenceProcedure,
+    ReferenceUnit,
+    SyncApplication,
+)
+
+_CURSOR_TAG = "sync1"
+# A device away longer than this re-downloads its work set: its reference data and any
+# decisions it holds are too old to trust, and the server need not keep old formats alive.
+CURSOR_MAX_AGE_SECONDS = 90 * 24 * 3600
+
+_CursorShape = tuple[str, int, str, int, int, str, int]
+
+
+class _Cursor(msgspec.Struct, frozen=True):
+    position: FeedPosition
+    reference_version: str
+
+
+def _private(row: asyncpg.Record) -> bool:
+    """A citizen's online draft stays theirs until they submit it (as in access.py)."""
+    return bool(row["status"] == "draft" and row["channel"] == "online")
+
+
+class PullService:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+        self._repo = SyncRepository(conn)
+
+    async def pull(self, actor: Actor, *, cursor: str | None, limit: int) -> PullPage:
+        unit_code = actor.unit_code
+        assert unit_code is not None, "officers have a unit"
+        cluster = await self._repo.cluster_id()
+        known = self._decode(cursor, cluster, unit_code)
+        reference = await self.reference(unit_code)
+        where = {"unit_code": unit_code}
+        page = await read_changes(
+            self._conn, "applications", known.position if known else None, limit=limit, where=where
+        )
+        rows = [change.row for change in page.changes if not _private(change.row)]
+        next_cursor = encode_cursor(
+            _CURSOR_TAG,
+            cluster,
+            unit_code,
+            page.position.xid,
+            page.position.seq,
+            reference.version,
+            int(time.time()),
+        )
+        changed_reference = known is None or known.reference_version != reference.version
+        return PullPage(
+            applications=await self.work_set(rows),
+            reference=reference if changed_reference else None,
+            next_cursor=next_cursor,
+            has_more=not page.caught_up,
+        )
+
+    def _decode(self, cursor: str | None, cluster: int, unit_code: str) -> _Cursor | None:
+        raw = decode_cursor(cursor, list[Any])
+        if raw is None:
+            return None
+        if not raw or raw[0] != _CURSOR_TAG:
+            raise SyncCursorExpired()  # an older protocol's cursor
+        try:
+            _, made_on, unit, xid, seq, version, issued_at = msgspec.convert(raw, _CursorShape)
+            position = FeedPosition(xid=xid, seq=seq)
+        except (msgspec.ValidationError, TypeError, ValueError):
+            raise invalid_cursor() from None
+        if made_on != cluster or unit != unit_code:
+            raise SyncCursorExpired()
+        if time.time() - issued_at > CURSOR_MAX_AGE_SECONDS:
+            raise SyncCursorExpired()
+        return _Cursor(position=position, reference_version=version)
+
+    async def work_set(self, rows: list[asyncpg.Record]) -> list[SyncApplication]:
+        ids: list[uuid.UUID] = [row["id"] for row in rows]
+        if not ids:
+            return []
+        documents: dict[uuid.UUID, list[DocumentSummary]] = defaultdict(list)
+        for doc in await self._repo.documents_of(ids):
+            documents[doc["application_id"]].append(
+                DocumentSummary(
+                    id=doc["id"],
+                    requirement=doc["requirement"],
+                    kind=doc["kind"],
+                    status=doc["status"],
+                    content_type=doc["content_type"],
+                    size=doc["size"],
+                )
+            )
+        timelines: dict[uuid.UUID, list[TimelineEntry]] = defaultdict(list)
+        for entry in await self._repo.timelines_of(ids):
+            timelines[entry["application_id"]].append(
+                TimelineEntry(
+                    status=entry["status"],
+                    at=entry["at"],
+                    actor_role=entry["actor_role"],
+                    note=entry["note"],
+                )
+            )
+        return [work_set_record(row, documents[row["id"]], timelines[row["id"]]) for row in rows]
+
+    async def reference(self, unit_code: str) -> Reference:
+        unit = await self._repo.reference_unit(unit_code)
+        assert unit is not None, "an officer's unit exists"
+        procedures = [
+            ReferenceProcedure(**dict(row))
+            for row in await self._repo.reference_procedures(unit["level"])
+        ]
+        calendar = [ReferenceDay(**dict(row)) for row in await self._repo.reference_calendar()]
+        unit_record = ReferenceUnit(**dict(unit))
+        version = hashlib.sha256(
+            msgspec.msgpack.encode([unit_record, procedures, calendar])
+        ).hexdigest()[:16]
+        return Reference(
+            version=version, unit=unit_record, procedures=procedures, calendar=calendar
+        )
+
+
+def work_set_record(
+    row: asyncpg.Record, documents: list[DocumentSummary], timeline: list[TimelineEntry]
+) -> SyncApplication:
+    """One application as a device keeps it (``row`` holds the applications columns)."""
+    return SyncApplication(
+        id=row["id"],
+        version=row["version"],
+        status=row["status"],
+        receipt_code=row["receipt_code"],
+        procedure_code=row["procedure_code"],
+        channel=row["channel"],
+        applicant=row["applicant"],
+        form=row["form"],
+        submitted_at=row["submitted_at"],
+        received_on=row["received_on"],
+        due_date=row["due_date"],
+        clock_paused_on=row["clock_paused_on"],
+        completed_at=row["completed_at"],
+        updated_at=row["updated_at"],
+        allowed_actions=allowed_actions(row["status"], parties_of("staff", row["channel"])),
+        documents=documents,
+        timeline=timeline,
+    )
+
+
+async def current_record(conn: asyncpg.Connection, application_id: uuid.UUID) -> SyncApplication:
+    """An application's record as a pull would give it now (the state a conflict reports)."""
+    row = await SyncRepository(conn).application_row(application_id)
+    (record,) = await PullService(conn).work_set([row])
+    return record

@@ -1,0 +1,225 @@
+"""Request and response shapes of offline sync (docs/sync.md)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from api.applications.schemas import (
+    ApplicantInput,
+    DeviceTime,
+    DocumentSummary,
+    FormValues,
+    MissingDocument,
+    Note,
+    ProcedureCode,
+    TimelineEntry,
+)
+from api.applications.state_machine import Action, Status
+from api.documents.schemas import DocumentContentType
+
+Sha256Hex = Annotated[
+    str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="SHA-256, lowercase hex")
+]
+Requirement = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9._-]+$")
+]
+
+MAX_COMMANDS_PER_PUSH = 100
+MAX_CODES_PER_BLOCK = 200
+MAX_DAYS_AHEAD = 7
+
+# ----- devices ------------------------------------------------------------------------------
+
+
+class DeviceRegistration(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    device_id: Annotated[
+        uuid.UUID, msgspec.Meta(description="Made by the client once per installation")
+    ]
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class DeviceRead(msgspec.Struct, frozen=True):
+    device_id: uuid.UUID
+    label: str
+    unit_code: str
+    registered_at: datetime
+    revoked_at: datetime | None
+
+
+# ----- pull ---------------------------------------------------------------------------------
+
+
+class SyncApplication(msgspec.Struct, frozen=True):
+    """One application of the work set, in its latest state."""
+
+    id: uuid.UUID
+    version: int
+    status: Status
+    receipt_code: str | None
+    procedure_code: str
+    channel: str
+    applicant: dict[str, Any]
+    form: dict[str, Any]
+    submitted_at: datetime | None
+    received_on: date | None
+    due_date: date | None
+    clock_paused_on: date | None
+    completed_at: datetime | None
+    updated_at: datetime
+    allowed_actions: list[Action]
+    documents: list[DocumentSummary]
+    timeline: list[TimelineEntry]
+
+
+class ReferenceProcedure(msgspec.Struct, frozen=True):
+    code: str
+    name_vi: str
+    name_en: str
+    service_level: str
+    processing_days: int
+    active: bool
+    required_documents: Any
+    form_fields: Any
+
+
+class ReferenceDay(msgspec.Struct, frozen=True):
+    day: date
+    working: bool
+    name_vi: str
+    name_en: str
+
+
+class ReferenceUnit(msgspec.Struct, frozen=True):
+    code: str
+    agency_code: str
+    level: str
+    province_code: str
+    commune_code: str | None
+    name_vi: str
+    name_en: str
+
+
+class Reference(msgspec.Struct, frozen=True):
+    """What changes outside the feed; sent when its ``version`` differs from the device's."""
+
+    version: str
+    unit: ReferenceUnit
+    procedures: list[ReferenceProcedure]
+    calendar: list[ReferenceDay]
+
+
+class PullPage(msgspec.Struct, frozen=True):
+    applications: list[SyncApplication]
+    reference: Reference | None
+    next_cursor: str
+    has_more: bool
+
+
+# ----- receipt blocks -----------------------------------------------------------------------
+
+
+class ReceiptBlockRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    block_id: Annotated[uuid.UUID, msgspec.Meta(description="Made by the client; retries reuse")]
+    count: Annotated[int, msgspec.Meta(ge=1, le=MAX_CODES_PER_BLOCK)]
+    day: Annotated[
+        date | None, msgspec.Meta(description="Vietnam day the codes are for (default today)")
+    ] = None
+
+
+class ReceiptBlock(msgspec.Struct, frozen=True):
+    block_id: uuid.UUID
+    unit_code: str
+    day: date
+    codes: list[str]
+    reserved_at: datetime
+
+
+# ----- push ---------------------------------------------------------------------------------
+
+CommandType = Literal["counter_intake", "transition", "attach_document", "note"]
+
+
+class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    command_id: uuid.UUID
+    type: str
+    device_time: DeviceTime
+    application_id: uuid.UUID | None = None
+    application_ref: Annotated[
+        uuid.UUID | None,
+        msgspec.Meta(description="Client id of an application created offline (counter_intake)"),
+    ] = None
+    base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    depends_on: uuid.UUID | None = None
+    payload: Annotated[dict[str, Any], msgspec.Meta(max_length=20)] = {}
+
+
+class PushRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    device_id: uuid.UUID
+    commands: Annotated[list[Command], msgspec.Meta(max_length=MAX_COMMANDS_PER_PUSH)]
+
+
+class TransitionPayload(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    action: Action
+    note: Note | None = None
+    missing_documents: Annotated[list[MissingDocument], msgspec.Meta(max_length=50)] | None = None
+
+
+class UploadReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    upload_id: uuid.UUID
+    requirement: Requirement
+
+
+class CounterIntakePayload(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    procedure_code: ProcedureCode
+    applicant: ApplicantInput
+    receipt_code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    form: FormValues = {}
+    documents: Annotated[list[UploadReference], msgspec.Meta(max_length=20)] = []
+
+
+class NotePayload(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    note: Note
+
+
+Outcome = Literal["applied", "duplicate", "conflict", "rejected", "retry"]
+RetryReason = Literal["predecessor_missing", "upload_incomplete", "unavailable"]
+
+
+class CommandResult(msgspec.Struct, frozen=True, omit_defaults=True):
+    command_id: uuid.UUID
+    outcome: Outcome
+    application_id: uuid.UUID | None = None
+    version: int | None = None
+    receipt_code: str | None = None
+    document_ids: list[uuid.UUID] | None = None
+    current: SyncApplication | None = None
+    problem: dict[str, Any] | None = None
+    reason: RetryReason | None = None
+    first: CommandResult | None = None
+
+
+class PushResult(msgspec.Struct, frozen=True):
+    results: list[CommandResult]
+
+
+# ----- uploads ------------------------------------------------------------------------------
+
+MAX_CHUNK_BYTES = 512 * 1024
+
+
+class UploadCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    upload_id: uuid.UUID
+    content_type: DocumentContentType
+    size: Annotated[int, msgspec.Meta(ge=1)]
+    sha256: Sha256Hex
+
+
+class UploadState(msgspec.Struct, frozen=True):
+    upload_id: uuid.UUID
+    size: int
+    offset: int
+    complete: bool
