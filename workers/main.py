@@ -35,10 +35,18 @@ from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.settings import Settings, load_settings
-from workers import housekeeping, notifications, push, relay, sms
+from workers import housekeeping, notifications, push, relay, sla, sms, sms_fallback
 from workers.sms import SMS_RETRY_STEP_SECONDS
 
-CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, relay, notifications, push)
+CONCERNS: tuple[ModuleType, ...] = (
+    sms,
+    housekeeping,
+    relay,
+    notifications,
+    push,
+    sms_fallback,
+    sla,
+)
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from api.notifications.texts import (
     encode_payload,
     title_and_body,
 )
+from workers.sms_fallback import sms_fallback_job_id
 
 logger = logging.getLogger("workers.push")
 
@@ -128,10 +129,18 @@ async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: 
             return str(done)
         subscription = await conn.fetchrow(_SUBSCRIPTION, sub_id)
         message = await _payload(conn, note_id)
-    if subscription is None or message is None:
-        return "gone"  # unsubscribed (or the account deleted) since the fan-out
+    if message is None:
+        return "gone"  # the account was deleted since the fan-out
     payload, application_id = message
     kind = KINDS[payload.kind]
+    if subscription is None:  # unsubscribed since the fan-out
+        if kind.sms:
+            await ctx["redis"].enqueue_job(
+                "send_sms_fallback",
+                notification_id,
+                _job_id=sms_fallback_job_id(note_id, subscription_id),
+            )
+        return "gone"
     client: WebPushClient = ctx["webpush"]
     answer = await client.send(
         Subscription(**dict(subscription)),
@@ -172,6 +181,13 @@ async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: 
         raise Retry(defer=delay)
     if status != "delivered":
         logger.warning("push not delivered", extra={"status": status, "code": answer.status_code})
+        if kind.sms:
+            # Maybe this was the citizen's last working device: the fall-back decides.
+            await ctx["redis"].enqueue_job(
+                "send_sms_fallback",
+                notification_id,
+                _job_id=sms_fallback_job_id(note_id, subscription_id),
+            )
     return status
 
 
