@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench bench-push clean
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -25,6 +25,13 @@ typecheck: $(VENV)/.installed
 bench: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/push.py
+
+# Web Push alone: pushes/s per worker process beside the push service's ceiling, and
+# commit → push p95 with an idle queue.
+bench-push: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/push.py
 
 pytest: $(VENV)/.installed
 	./scripts/ensure_services.sh
