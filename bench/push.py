@@ -212,6 +212,12 @@ def _wait_alive(origin: str) -> None:
     raise RuntimeError("the push service did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _relay_ready(conn: asyncpg.Connection) -> None:
     deadline = time.monotonic() + 30
     while not await conn.fetchval("SELECT count(*) FROM relay_cursors"):
@@ -219,7 +225,9 @@ async def _relay_ready(conn: asyncpg.Connection) -> None:
         await asyncio.sleep(0.1)
 
 
-async def run(args: argparse.Namespace, dsn: str, settings: Settings, origin: str) -> None:
+async def run(
+    args: argparse.Namespace, dsn: str, settings: Settings, origin: str, worker_pid: int
+) -> None:
     ceiling = await service_ceiling(origin, args.seconds)
     conn = await asyncpg.connect(dsn)
     try:
@@ -227,14 +235,20 @@ async def run(args: argparse.Namespace, dsn: str, settings: Settings, origin: st
             "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
         )
         await _relay_ready(conn)
+        cpu_before = cpu_seconds(worker_pid)
         rate = await throughput(conn, settings, origin, args.pushes)
+        cpu = cpu_seconds(worker_pid) - cpu_before
         cores = os.cpu_count() or 1
         load = os.getloadavg()[0]
         print(f"machine: {cores} cores; load average {load:.1f} (other work on the machine)")
         print(f"{'push service ceiling (no decrypt)':<40} {ceiling:9.1f}/s requests")
         print(
             f"{'pushes, 1 worker process':<40} {rate:9.1f}/s   "
-            f"({rate / cores:.1f}/s per core; one event to {args.pushes} devices)"
+            f"(one event to {args.pushes} devices; one process uses one core at most)"
+        )
+        print(
+            f"{'pushes per CPU-second of the worker':<40} {args.pushes / cpu:9.1f}/s   "
+            f"({cpu:.2f} s CPU for {args.pushes}: what one free core would do)"
         )
         samples = await latency(conn, settings, origin, args.latency_samples)
         q = statistics.quantiles(samples, n=100, method="inclusive")
@@ -288,7 +302,7 @@ def main() -> None:
     worker = subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env)
     try:
         _wait_alive(origin)
-        asyncio.run(run(args, dsn, settings, origin))
+        asyncio.run(run(args, dsn, settings, origin, worker.pid))
     finally:
         for process in (worker, service):
             process.terminate()
