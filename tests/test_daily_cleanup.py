@@ -173,5 +173,6 @@ async def test_the_daily_clean_up_removes_what_is_spent_and_keeps_the_rest(
 
 def test_the_clean_up_runs_daily_and_the_sla_watch_every_quarter_hour() -> None:
     names = {job.coroutine.__name__: job for job in WorkerSettings.cron_jobs}
-    assert names["daily_cleanup"].hour == 20 and names["daily_cleanup"].minute == 40
+    assert names["daily_cleanup"].hour == 3 and names["daily_cleanup"].minute == 40
+    assert WorkerSettings.timezone.key == "Asia/Ho_Chi_Minh"  # cron hours are Vietnam's
     assert names["sla_watch"].minute == {2, 17, 32, 47}

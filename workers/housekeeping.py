@@ -73,6 +73,6 @@ async def daily_cleanup(ctx: dict[str, Any]) -> DailyCleanup:
 FUNCTIONS: list[Any] = []
 CRON_JOBS = [
     cron(sweep_uploads, minute=set(range(7, 60, 10)), unique=True),
-    # 20:40 UTC is 03:40 in Vietnam: the quietest hour.
-    cron(daily_cleanup, hour=20, minute=40, unique=True, timeout=1800),
+    # 03:40 in Vietnam (WorkerSettings.timezone): the quietest hour.
+    cron(daily_cleanup, hour=3, minute=40, unique=True, timeout=1800),
 ]

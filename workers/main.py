@@ -30,6 +30,7 @@ from arq.worker import async_check_health, create_worker
 
 from api.clients.sms import sms_sender_for
 from api.clients.webpush import WebPushClient, load_vapid_keys
+from api.core.clock import VN_TZ
 from api.core.db import create_pool
 from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
@@ -77,6 +78,8 @@ class WorkerSettings:
     cron_jobs = [job for concern in CONCERNS for job in concern.CRON_JOBS]
     on_startup = startup
     on_shutdown = shutdown
+    # Scheduled jobs keep Vietnam's clock whatever the server's zone (the daily clean-up's hour).
+    timezone = VN_TZ
     max_tries = 5
     # How often an idle worker looks at the queue: a status change reaches a phone through two
     # jobs (fan-out, then push), so this bounds most of the delay after the relay woke.
