@@ -85,6 +85,15 @@ async def test_due_soon_and_overdue_are_announced_once_per_state_to_the_units_of
     today = calendar.next_working_day(vn_today() + timedelta(days=1))
     due = calendar.add_working_days(today, 1)  # one working day left on ``today``
     await set_due(db, application, due)
+    # Waiting for the citizen's documents, the clock is stopped: never announced.
+    paused = await submitted(client, db, headers)
+    await set_due(db, paused, due)
+    await db.execute(
+        "UPDATE applications SET status = 'supplement_requested', clock_paused_on = $2"
+        " WHERE id = $1",
+        uuid.UUID(paused["id"]),
+        today,
+    )
 
     # Two working days before: on track, nothing to say.
     await watch_sla(pool, at(calendar.previous_working_day(today)))
@@ -100,6 +109,7 @@ async def test_due_soon_and_overdue_are_announced_once_per_state_to_the_units_of
     await asyncio.gather(*(watch_sla(pool, at(late, 8)) for _ in range(2)))
     await watch_sla(pool, at(late + timedelta(days=3)))
     assert await notices(db, application) == [("due_soon", due), ("overdue", due)]
+    assert await notices(db, paused) == []
     assert (
         await db.fetchval(
             "SELECT count(*) FROM sla_notices WHERE application_id = $1",
