@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean pwa
+.PHONY: run test lint typecheck pytest bench bench-push clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -33,6 +33,13 @@ typecheck: $(VENV)/.installed
 bench: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/push.py
+
+# Web Push alone: pushes/s per worker process beside the push service's ceiling, and
+# commit → push p95 with an idle queue.
+bench-push: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/push.py
 
 pytest: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh

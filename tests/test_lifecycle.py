@@ -68,7 +68,8 @@ def test_the_table_holds_exactly_the_moves_of_the_issue() -> None:
     applicant = frozenset({"citizen", "counter_staff"})
     assert moves == {
         ("draft", "submitted", applicant),
-        ("draft", "withdrawn", applicant),
+        # the daily clean-up (the system) withdraws drafts untouched for 30 days
+        ("draft", "withdrawn", applicant | {"system"}),
         ("submitted", "received", staff_only),
         ("submitted", "returned", staff_only),
         ("received", "processing", staff_only),
@@ -81,7 +82,14 @@ def test_the_table_holds_exactly_the_moves_of_the_issue() -> None:
         ("result_issued", "completed", citizen_only),
         ("submitted", "withdrawn", citizen_only),
         ("received", "withdrawn", citizen_only),
+        # a late file gets a new due date (and an apology); the status stays
+        ("submitted", "submitted", staff_only),
+        ("received", "received", staff_only),
+        ("processing", "processing", staff_only),
+        ("approved", "approved", staff_only),
     }
+    assert {"note", "new_due_date"} <= MOVES[("processing", "set_new_due_date")].requires
+    assert MOVES[("processing", "set_new_due_date")].clock == "reschedule"
     # Reasons are required where the issue says so; the clock starts, stops, resumes, ends.
     assert "note" in MOVES[("submitted", "return")].requires
     assert "note" in MOVES[("processing", "reject")].requires

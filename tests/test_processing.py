@@ -90,7 +90,8 @@ async def test_full_lifecycle_with_a_supplement_request_pausing_the_clock(
         return application
 
     await step("receive", "received")
-    assert application["allowed_actions"] == ["start"]  # the citizen's withdraw is not for staff
+    # The citizen's withdraw is not for staff.
+    assert application["allowed_actions"] == ["start", "set_new_due_date"]
     await step("start", "processing")
 
     missing = [{"requirement": "GIAY_CHUNG_SINH", "reason": "Ảnh bị mờ, không đọc được"}]
@@ -251,7 +252,7 @@ async def test_moves_outside_the_table_or_for_someone_else_are_refused(
     illegal = problem(await act(client, officer, application, "approve"), 409)
     assert illegal["type"] == "/problems/transition-not-allowed"
     assert illegal["current_status"] == "submitted"
-    assert illegal["allowed_actions"] == ["receive", "return"]
+    assert illegal["allowed_actions"] == ["receive", "return", "set_new_due_date"]
     # The move exists, but it is the officer's, not the citizen's (and the reverse).
     problem(await act(client, citizen_headers, application, "receive"), 403, "forbidden")
     problem(await act(client, officer, application, "withdraw"), 403, "forbidden")

@@ -15,7 +15,7 @@ from arq.worker import create_worker
 
 from api.core.jobs import job_pool, redis_settings
 from api.settings import Settings
-from workers import housekeeping, notifications, push, relay, sms, webhooks
+from workers import housekeeping, notifications, push, relay, sla, sms, sms_fallback, webhooks
 from workers.main import CONCERNS, WorkerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,12 +34,21 @@ def _check(settings: Settings) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_worker_runs_every_function_and_cron_job_its_concerns_list() -> None:
-    assert (sms, housekeeping, relay, notifications, push, webhooks) == CONCERNS
+    assert (sms, housekeeping, relay, notifications, push, sms_fallback, sla, webhooks) == CONCERNS
     names = {getattr(f, "name", getattr(f, "__name__", None)) for f in WorkerSettings.functions}
-    assert names == {"send_sms", "notify", "send_push", "fan_out_webhooks", "deliver_webhook"}
+    assert names == {
+        "send_sms",
+        "notify",
+        "send_push",
+        "send_sms_fallback",
+        "fan_out_webhooks",
+        "deliver_webhook",
+    }
     assert [job.coroutine for job in WorkerSettings.cron_jobs] == [
         housekeeping.sweep_uploads,
         housekeeping.purge_login_throttle,
+        housekeeping.daily_cleanup,
+        sla.sla_watch,
     ]
     assert not hasattr(WorkerSettings, "redis_settings")  # read at start-up, not at import
 

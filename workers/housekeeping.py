@@ -1,17 +1,31 @@
-"""Housekeeping on a schedule: the staging sweep every ten minutes (a file posted to a spent
-upload form is gone within ten minutes, an abandoned upload's file within twenty after its
-window closed: the sweep's grace plus its interval), and the hourly purge of staff sign-in
-failures nobody has repeated for a day."""
+"""Housekeeping on a schedule.
+
+- The staging sweep every ten minutes, so a file posted to a spent upload form is gone within
+  ten minutes, and an abandoned upload's file within twenty after its window closed (the
+  sweep's grace plus its interval).
+- The daily clean-up: expired one-time codes and sign-in sessions (api/accounts/cleanup.py),
+  drafts untouched for 30 days, withdrawn by the system with their documents deleted
+  (api/applications/drafts_cleanup.py), and push subscriptions refused for good and silent
+  since (api/push/cleanup.py).
+- The hourly purge of staff sign-in failures nobody has repeated for a day.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+import msgspec
 from arq import cron
 
+from api.accounts.cleanup import purge_expired_sign_in
 from api.accounts.repository import LoginThrottleRepository
+from api.applications.drafts_cleanup import purge_stale_drafts
+from api.applications.receipts import ReceiptCodes
+from api.core.tokens import receipt_check_key
 from api.documents.cleanup import SweepResult, sweep_staging_uploads
+from api.push.cleanup import purge_failed_subscriptions
+from api.settings import Settings
 
 logger = logging.getLogger("workers.housekeeping")
 
@@ -34,8 +48,42 @@ async def purge_login_throttle(ctx: dict[str, Any]) -> int:
     return purged
 
 
+class DailyCleanup(msgspec.Struct, frozen=True):
+    otps: int
+    sessions: int
+    drafts_withdrawn: int
+    documents_deleted: int
+    subscriptions: int
+
+
+async def daily_cleanup(ctx: dict[str, Any]) -> DailyCleanup:
+    settings: Settings = ctx["settings"]
+    pool = ctx["db_pool"]
+    sign_in = await purge_expired_sign_in(
+        pool,
+        otp_window_seconds=max(
+            settings.otp_per_phone_window_seconds, settings.otp_per_ip_window_seconds
+        ),
+    )
+    drafts = await purge_stale_drafts(
+        pool, ctx["storage"], ReceiptCodes(receipt_check_key(settings.secret_key))
+    )
+    subscriptions = await purge_failed_subscriptions(pool)
+    result = DailyCleanup(
+        otps=sign_in.otps,
+        sessions=sign_in.sessions,
+        drafts_withdrawn=drafts.withdrawn,
+        documents_deleted=drafts.documents_deleted,
+        subscriptions=subscriptions,
+    )
+    logger.info("daily clean-up", extra=msgspec.to_builtins(result))
+    return result
+
+
 FUNCTIONS: list[Any] = []
 CRON_JOBS = [
     cron(sweep_uploads, minute=set(range(7, 60, 10)), unique=True),
     cron(purge_login_throttle, minute=47, unique=True),
+    # 03:40 in Vietnam (WorkerSettings.timezone): the quietest hour.
+    cron(daily_cleanup, hour=3, minute=40, unique=True, timeout=1800),
 ]

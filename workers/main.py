@@ -31,15 +31,34 @@ from arq.worker import async_check_health, create_worker
 
 from api.clients.sms import sms_sender_for
 from api.clients.webpush import WebPushClient, load_vapid_keys
+from api.core.clock import VN_TZ
 from api.core.db import create_pool
 from api.core.jobs import redis_settings
 from api.core.logging import configure_logging
 from api.core.storage import ObjectStorage
 from api.settings import Settings, load_settings
-from workers import housekeeping, notifications, push, relay, sms, webhooks
+from workers import (
+    housekeeping,
+    notifications,
+    push,
+    relay,
+    sla,
+    sms,
+    sms_fallback,
+    webhooks,
+)
 from workers.sms import SMS_RETRY_STEP_SECONDS
 
-CONCERNS: tuple[ModuleType, ...] = (sms, housekeeping, relay, notifications, push, webhooks)
+CONCERNS: tuple[ModuleType, ...] = (
+    sms,
+    housekeeping,
+    relay,
+    notifications,
+    push,
+    sms_fallback,
+    sla,
+    webhooks,
+)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -72,6 +91,8 @@ class WorkerSettings:
     cron_jobs = [job for concern in CONCERNS for job in concern.CRON_JOBS]
     on_startup = startup
     on_shutdown = shutdown
+    # Scheduled jobs keep Vietnam's clock whatever the server's zone (the daily clean-up's hour).
+    timezone = VN_TZ
     max_tries = 5
     # How often an idle worker looks at the queue: a status change reaches a phone through two
     # jobs (fan-out, then push), so this bounds most of the delay after the relay woke.

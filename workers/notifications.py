@@ -1,4 +1,5 @@
-"""Fan-out: one outbox event becomes inbox notifications and one push job per subscription.
+"""Fan-out: one outbox event becomes inbox notifications, one push job per subscription and,
+for what a citizen must not miss, an SMS fall-back check (workers/sms_fallback.py).
 
 ``notify`` may run more than once for an event (arq is at-least-once, and the relay queues an
 event again after a crash): each recipient's notification is created once (unique on event and
@@ -15,9 +16,10 @@ from typing import Any
 import asyncpg
 from arq.worker import func
 
-from api.notifications.events_in import StatusChange, status_change
-from api.notifications.rules import Kind, kinds_for
+from api.notifications.events_in import ApplicationEvent, application_event, status_of
+from api.notifications.rules import KINDS, Kind, kinds_for
 from api.notifications.texts import notification_params
+from workers.sms_fallback import sms_fallback_job_id
 
 logger = logging.getLogger("workers.notifications")
 
@@ -47,26 +49,35 @@ WHERE n.event_id = $1
 """
 
 
+# The citizens' notifications of the event that fall back to SMS without working push.
+_SMS_KINDS = """
+SELECT id FROM notifications WHERE event_id = $1 AND citizen_id IS NOT NULL AND kind = ANY($2)
+"""
+SMS_KINDS: list[str] = [kind.name for kind in KINDS.values() if kind.sms]
+
+
 def push_job_id(notification_id: uuid.UUID, subscription_id: uuid.UUID) -> str:
     return f"push:{notification_id}:{subscription_id}"
 
 
 async def _create(
-    conn: asyncpg.Connection, event_id: uuid.UUID, change: StatusChange, kind: Kind
+    conn: asyncpg.Connection, event_id: uuid.UUID, event: ApplicationEvent, kind: Kind
 ) -> None:
     if kind.audience == "citizen":
-        recipients = [change.citizen_id] if change.citizen_id else []
+        recipients = [event.citizen_id] if event.citizen_id else []
     else:
-        recipients = [row["id"] for row in await conn.fetch(_UNIT_OFFICERS, change.unit_code)]
+        recipients = [row["id"] for row in await conn.fetch(_UNIT_OFFICERS, event.unit_code)]
     if recipients:
         await conn.execute(
             _CREATE,
             event_id,
             kind.audience == "citizen",
             kind.name,
-            change.application_id,
-            change.receipt_code,
-            notification_params(change.receipt_code, change.to_status, change.procedure_code),
+            event.application_id,
+            event.receipt_code,
+            notification_params(
+                event.receipt_code, status_of(event), event.procedure_code, event.due_date
+            ),
             recipients,
         )
 
@@ -80,19 +91,26 @@ async def notify(ctx: dict[str, Any], event_id: str) -> int:
         )
         if event is None:
             return 0
-        change = status_change(event)
-        if change is None:
+        decoded = application_event(event)
+        if decoded is None:
             return 0
-        for kind in kinds_for(change):
-            await _create(conn, event["id"], change, kind)
+        for kind in kinds_for(decoded):
+            await _create(conn, event["id"], decoded, kind)
         await conn.execute(_INBOX_DELIVERED, event["id"])
         targets = await conn.fetch(_PUSH_TARGETS, event["id"])
+        sms_checks = await conn.fetch(_SMS_KINDS, event["id"], SMS_KINDS)
     for target in targets:
         await ctx["redis"].enqueue_job(
             "send_push",
             str(target["notification_id"]),
             str(target["subscription_id"]),
             _job_id=push_job_id(target["notification_id"], target["subscription_id"]),
+        )
+    # Without a subscription this sends the SMS; otherwise it waits for the pushes (each push
+    # that fails for good asks again).
+    for row in sms_checks:
+        await ctx["redis"].enqueue_job(
+            "send_sms_fallback", str(row["id"]), _job_id=sms_fallback_job_id(row["id"], "fanout")
         )
     return len(targets)
 

@@ -33,6 +33,7 @@ from api.notifications.texts import (
     encode_payload,
     title_and_body,
 )
+from workers.sms_fallback import sms_fallback_job_id
 
 logger = logging.getLogger("workers.push")
 
@@ -45,27 +46,46 @@ PUSH_MAX_TRIES = 8
 PUSH_RETRY_BASE_SECONDS = 5.0
 PUSH_RETRY_MAX_SECONDS = 900.0
 
-_SUBSCRIPTION = "SELECT endpoint, p256dh, auth FROM push_subscriptions WHERE id = $1"
-
-_NOTIFICATION = """
+# Everything a push job reads, in one round trip: the notification in its reader's language,
+# the subscription (NULL once unsubscribed) and what an earlier run recorded (NULL: nothing).
+_JOB = """
 SELECT n.id, n.kind, n.application_id, n.receipt_code, n.params,
        coalesce(c.language, st.language, 'vi') AS language,
-       p.name_vi AS procedure_vi, p.name_en AS procedure_en
+       p.name_vi AS procedure_vi, p.name_en AS procedure_en,
+       s.endpoint, s.p256dh, s.auth,
+       (SELECT d.status FROM deliveries d
+        WHERE d.notification_id = n.id AND d.channel = 'push' AND d.target = $2::uuid::text) AS done
 FROM notifications n
 LEFT JOIN citizens c ON c.id = n.citizen_id
 LEFT JOIN staff st ON st.id = n.staff_id
 LEFT JOIN procedures p ON p.code = n.params ->> 'procedure_code'
+LEFT JOIN push_subscriptions s ON s.id = $2::uuid
 WHERE n.id = $1
 """
 
+# The outcome and what it means for the subscription, in one statement (so one round trip,
+# atomic without a transaction block): delivered clears failed_at, gone deletes it, a final
+# refusal sets failed_at.
 _RECORD = """
-INSERT INTO deliveries (notification_id, channel, target, status, attempts, last_status_code,
-                        delivered_at)
-VALUES ($1, 'push', $2, $3, 1, $4, CASE WHEN $3 = 'delivered' THEN now() END)
-ON CONFLICT (notification_id, channel, target) DO UPDATE
-SET status = excluded.status, attempts = deliveries.attempts + 1,
-    last_status_code = excluded.last_status_code, delivered_at = excluded.delivered_at,
-    updated_at = now()
+WITH recorded AS (
+    INSERT INTO deliveries (notification_id, channel, target, status, attempts,
+                            last_status_code, delivered_at)
+    VALUES ($1, 'push', $2::uuid::text, $3, 1, $4, CASE WHEN $3 = 'delivered' THEN now() END)
+    ON CONFLICT (notification_id, channel, target) DO UPDATE
+    SET status = excluded.status, attempts = deliveries.attempts + 1,
+        last_status_code = excluded.last_status_code, delivered_at = excluded.delivered_at,
+        updated_at = now()
+    RETURNING 1
+), succeeded AS (
+    UPDATE push_subscriptions SET last_success_at = now(), failed_at = NULL
+    WHERE id = $2::uuid AND $3 = 'delivered'
+), gone AS (
+    DELETE FROM push_subscriptions WHERE id = $2::uuid AND $3 = 'gone'
+), failed AS (
+    UPDATE push_subscriptions SET failed_at = now()
+    WHERE id = $2::uuid AND $3 IN ('permanent-failure', 'technical-failure')
+)
+SELECT count(*) FROM recorded
 """
 
 
@@ -88,20 +108,15 @@ def retry_delay(attempt: int, retry_after: float | None, *, base: float, cap: fl
     return min(cap, max(delay, retry_after or 0.0))
 
 
-async def _payload(
-    conn: asyncpg.Connection, notification_id: uuid.UUID
-) -> tuple[PushPayload, uuid.UUID] | None:
-    """The message in the recipient's language, and the application it is about."""
-    row = await conn.fetchrow(_NOTIFICATION, notification_id)
-    if row is None:
-        return None
+def _payload(row: asyncpg.Record) -> PushPayload:
+    """The message in the recipient's language."""
     procedure = (
         Localised(vi=row["procedure_vi"], en=row["procedure_en"])
         if row["procedure_vi"] is not None
         else None
     )
     title, body = title_and_body(row["kind"], row["params"], procedure, row["language"])
-    payload = PushPayload(
+    return PushPayload(
         id=row["id"],
         kind=row["kind"],
         title=title,
@@ -110,7 +125,6 @@ async def _payload(
         status=row["params"].get("status", ""),
         url=application_url(row["application_id"]),
     )
-    return payload, row["application_id"]
 
 
 async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: str) -> str:
@@ -118,46 +132,35 @@ async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: 
     pool: asyncpg.Pool = ctx["db_pool"]
     note_id, sub_id = uuid.UUID(notification_id), uuid.UUID(subscription_id)
     async with pool.acquire() as conn:
-        done = await conn.fetchval(
-            "SELECT status FROM deliveries"
-            " WHERE notification_id = $1 AND channel = 'push' AND target = $2",
-            note_id,
-            subscription_id,
-        )
-        if done in FINAL:
-            return str(done)
-        subscription = await conn.fetchrow(_SUBSCRIPTION, sub_id)
-        message = await _payload(conn, note_id)
-    if subscription is None or message is None:
-        return "gone"  # unsubscribed (or the account deleted) since the fan-out
-    payload, application_id = message
+        row = await conn.fetchrow(_JOB, note_id, sub_id)
+    if row is None:
+        return "gone"  # the account was deleted since the fan-out
+    if row["done"] in FINAL:
+        return str(row["done"])
+    payload = _payload(row)
     kind = KINDS[payload.kind]
+    if row["endpoint"] is None:  # unsubscribed since the fan-out
+        if kind.sms:
+            await ctx["redis"].enqueue_job(
+                "send_sms_fallback",
+                notification_id,
+                _job_id=sms_fallback_job_id(note_id, subscription_id),
+            )
+        return "gone"
     client: WebPushClient = ctx["webpush"]
     answer = await client.send(
-        Subscription(**dict(subscription)),
+        Subscription(endpoint=row["endpoint"], p256dh=row["p256dh"], auth=row["auth"]),
         encode_payload(payload),
         ttl=kind.ttl_seconds,
         urgency=kind.urgency,
-        topic=topic_for(application_id.bytes),
+        topic=topic_for(row["application_id"].bytes),
     )
     status = outcome(answer)
     attempt = int(ctx.get("job_try", 1))
     if status == "temporary-failure" and attempt >= PUSH_MAX_TRIES:
         status = "technical-failure"
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(_RECORD, note_id, subscription_id, status, answer.status_code)
-        if status == "delivered":
-            await conn.execute(
-                "UPDATE push_subscriptions SET last_success_at = now(), failed_at = NULL"
-                " WHERE id = $1",
-                sub_id,
-            )
-        elif status == "gone":
-            await conn.execute("DELETE FROM push_subscriptions WHERE id = $1", sub_id)
-        elif status in ("permanent-failure", "technical-failure"):
-            await conn.execute(
-                "UPDATE push_subscriptions SET failed_at = now() WHERE id = $1", sub_id
-            )
+    async with pool.acquire() as conn:
+        await conn.execute(_RECORD, note_id, sub_id, status, answer.status_code)
     if status == "temporary-failure":
         delay = retry_delay(
             attempt,
@@ -172,6 +175,13 @@ async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: 
         raise Retry(defer=delay)
     if status != "delivered":
         logger.warning("push not delivered", extra={"status": status, "code": answer.status_code})
+        if kind.sms:
+            # Maybe this was the citizen's last working device: the fall-back decides.
+            await ctx["redis"].enqueue_job(
+                "send_sms_fallback",
+                notification_id,
+                _job_id=sms_fallback_job_id(note_id, subscription_id),
+            )
     return status
 
 

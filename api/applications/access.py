@@ -84,7 +84,11 @@ async def application_in_scope(
         actor, citizen_id=ref.citizen_id, unit_code=ref.unit_code, unit_agency_code=ref.agency_code
     ):
         raise application_not_found()
-    if ref.status == "draft" and ref.channel == "online" and actor.kind != "citizen":
+    if (
+        ref.status == "draft"
+        and ref.channel == "online"
+        and actor.kind not in ("citizen", "system")
+    ):
         # A citizen's online draft is private until they submit it.
         raise application_not_found()
     return ref

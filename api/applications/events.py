@@ -105,10 +105,25 @@ class Withdrawn(StatusChange, frozen=True, kw_only=True, tag="application.withdr
     pass
 
 
-class Overdue(EventBase, frozen=True, kw_only=True, tag="application.overdue"):
-    """Reserved for the SLA watch (not written yet): the due date passed in ``status``."""
+class DueDateChanged(StatusChange, frozen=True, kw_only=True, tag="application.due_date_changed"):
+    """A late file got a new date (``due_date``) and an apology (``note``); the status stays."""
+
+    previous_due_date: date | None
+
+
+class SlaNotice(EventBase, frozen=True, kw_only=True):
+    """The SLA watch saw the deadline come near or pass while the application was in
+    ``status`` (``due_date`` is the date it measured); written once per state and due date."""
 
     status: Status
+
+
+class DueSoon(SlaNotice, frozen=True, kw_only=True, tag="application.due_soon"):
+    """At most one working day is left before ``due_date``."""
+
+
+class Overdue(SlaNotice, frozen=True, kw_only=True, tag="application.overdue"):
+    """``due_date`` passed and the application is not finished."""
 
 
 ApplicationEvent = (
@@ -124,6 +139,8 @@ ApplicationEvent = (
     | ResultIssued
     | Completed
     | Withdrawn
+    | DueDateChanged
+    | DueSoon
     | Overdue
 )
 
@@ -141,6 +158,7 @@ EVENT_FOR_ACTION: dict[Action, type[StatusChange]] = {
     "complete": Completed,
     "confirm_receipt": Completed,
     "withdraw": Withdrawn,
+    "set_new_due_date": DueDateChanged,
 }
 
 

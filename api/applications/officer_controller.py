@@ -65,7 +65,8 @@ class OfficerController(Controller):
         description=(
             "One action of the state machine. 409 transition-not-allowed lists the actions "
             "allowed now; 409 version-conflict carries current_version when someone else "
-            "changed the application first."
+            "changed the application first. set_new_due_date (staff, a late file) needs "
+            "`new_due_date` and the apology to the citizen in `note`."
         ),
         responses=problem_responses(
             400,
@@ -79,8 +80,8 @@ class OfficerController(Controller):
                 403: "The action is not the caller's to take, e.g. a citizen receiving (forbidden)",
                 404: NOT_FOUND_NOTE,
                 409: MOVE_CONFLICT_NOTE,
-                422: "Invalid values (validation-failed: a missing note or missing_documents "
-                "list, among others), required fields or documents missing "
+                422: "Invalid values (validation-failed: a missing note, missing_documents "
+                "list or new_due_date, among others), required fields or documents missing "
                 "(application-incomplete) or no result document uploaded "
                 "(result-document-missing)",
                 503: "A submit found the unit's receipt numbers for today used up "
@@ -102,6 +103,7 @@ class OfficerController(Controller):
             note=data.note,
             missing_documents=data.missing_documents,
             device_time=data.device_time,
+            new_due_date=data.new_due_date,
         )
         outcome = await processing.move(actor, application_id, command)
         return outcome.application

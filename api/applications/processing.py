@@ -19,6 +19,7 @@ import msgspec
 from api.applications.access import application_in_scope
 from api.applications.events import (
     EVENT_FOR_ACTION,
+    DueDateChanged,
     StatusChange,
     SupplementRequested,
 )
@@ -60,6 +61,7 @@ class MoveCommand(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None = None
     missing_documents: list[MissingDocument] | None = None
     receipt: ReservedReceipt | None = None
+    new_due_date: date | None = None
 
 
 class Applied(msgspec.Struct, frozen=True, tag="applied"):
@@ -124,6 +126,7 @@ class ProcessingService:
                 move,
                 note=command.note,
                 missing_documents=command.missing_documents,
+                new_due_date=command.new_due_date,
             )
             changed, event = await self._apply(actor, row, move, command, form)
             return Applied(await application_view(self._repo, actor, changed), event)
@@ -157,6 +160,8 @@ class ProcessingService:
             elif move.clock == "resume" and due is not None and paused_on is not None:
                 due = calendar.due_date_after_pause(due, paused_on, today)
                 paused_on = None
+            elif move.clock == "reschedule":
+                due = command.new_due_date  # checked by check_requirements
         await self._repo.apply_move(
             row["id"],
             status=move.to_status,
@@ -173,6 +178,8 @@ class ProcessingService:
         extra: dict[str, Any] = {}
         if event_class is SupplementRequested:
             extra["missing_documents"] = command.missing_documents or []
+        elif event_class is DueDateChanged:
+            extra["previous_due_date"] = row["due_date"]
         event = await record_change(
             self._conn,
             actor,

@@ -3,6 +3,7 @@ checked against the application, its documents and the command."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -17,6 +18,7 @@ from api.applications.repository import ApplicationRepository
 from api.applications.schemas import MissingDocument
 from api.applications.state_machine import Move
 from api.catalogue.forms import AdminUnitLookup, parse_field_definitions, validate_form
+from api.core.clock import vn_today
 from api.core.problems import FieldProblem
 from api.messages import Localised
 
@@ -29,6 +31,7 @@ async def check_requirements(
     *,
     note: str | None,
     missing_documents: list[MissingDocument] | None,
+    new_due_date: date | None = None,
 ) -> dict[str, Any]:
     """Raise the problem that blocks ``move``; return the form to store (cleaned in full when
     the move needs a complete application)."""
@@ -38,6 +41,8 @@ async def check_requirements(
         )
     if "missing_documents" in move.requires:
         _check_missing_documents(row, missing_documents)
+    if "new_due_date" in move.requires:
+        await _check_new_due_date(repo, row, new_due_date)
     form: dict[str, Any] = row["form"]
     errors: list[FieldProblem] = []
     if "complete" in move.requires:
@@ -83,6 +88,24 @@ def _check_missing_documents(row: asyncpg.Record, missing: list[MissingDocument]
     ]
     if unknown:
         raise MoveDetailsMissing(errors=unknown)
+
+
+async def _check_new_due_date(
+    repo: ApplicationRepository, row: asyncpg.Record, new_due_date: date | None
+) -> None:
+    """A new due date is a working day after today and after the current due date."""
+    problem: tuple[str, str] | None = None
+    if new_due_date is None:
+        problem = ("required", "applications.fields.new-due-date-required")
+    elif new_due_date <= vn_today() or (
+        row["due_date"] is not None and new_due_date <= row["due_date"]
+    ):
+        problem = ("not_later", "applications.fields.new-due-date-not-later")
+    elif not (await repo.working_calendar()).is_working_day(new_due_date):
+        problem = ("not_working_day", "applications.fields.new-due-date-not-working-day")
+    if problem is not None:
+        code, entry = problem
+        raise MoveDetailsMissing(errors=[FieldProblem("new_due_date", code, entry)])
 
 
 async def _missing_required_documents(

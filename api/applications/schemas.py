@@ -122,6 +122,15 @@ class TransitionRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     note: Note | None = None
     missing_documents: Annotated[list[MissingDocument], msgspec.Meta(max_length=50)] | None = None
     device_time: DeviceTime | None = None
+    new_due_date: Annotated[
+        date | None,
+        msgspec.Meta(
+            description=(
+                "set_new_due_date only: a working day after today and after the current due "
+                "date; the note is the apology to the citizen"
+            )
+        ),
+    ] = None
 
 
 # ----- responses ---------------------------------------------------------------------------
@@ -155,6 +164,8 @@ class TimelineEntry(msgspec.Struct, frozen=True):
     at: datetime
     actor_role: str
     note: str | None
+    # set when the entry gave the application a new due date (set_new_due_date)
+    new_due_date: date | None = None
 
 
 class SupplementRequest(msgspec.Struct, frozen=True):

@@ -41,14 +41,16 @@ Action = Literal[
     "issue_result",
     "complete",
     "confirm_receipt",
+    "set_new_due_date",
 ]
 
 # Who takes an action:
 #   citizen       - the citizen whose application it is (access.py lets no other citizen reach it);
 #   staff         - staff whose scope covers the application's unit (can_act_for_unit);
 #   counter_staff - staff in scope acting for an applicant standing at the counter, which is
-#                   allowed only on applications taken in at the counter (channel 'counter').
-Party = Literal["citizen", "staff", "counter_staff"]
+#                   allowed only on applications taken in at the counter (channel 'counter');
+#   system        - the scheduler: the daily clean-up withdraws drafts untouched for 30 days.
+Party = Literal["citizen", "staff", "counter_staff", "system"]
 
 # What must hold before a move:
 #   note                - a non-empty note (the reason, shown to the citizen);
@@ -57,15 +59,20 @@ Party = Literal["citizen", "staff", "counter_staff"]
 #                         (documents are not enforced for counter intake: the officer saw the
 #                         originals);
 #   supplied            - every document named by the last supplement request was stored after it;
-#   result_document     - a stored result document exists.
-Requirement = Literal["note", "missing_documents", "complete", "supplied", "result_document"]
+#   result_document     - a stored result document exists;
+#   new_due_date        - a new due date: a working day after today and after the current due
+#                         date (a late file gets a new date and an apology, the ``note``).
+Requirement = Literal[
+    "note", "missing_documents", "complete", "supplied", "result_document", "new_due_date"
+]
 
 # What a move does to the processing clock:
 #   start  - receipt code, received_on = today, due_date from the procedure's processing days;
 #   pause  - clock_paused_on = today (waiting for the citizen);
 #   resume - due_date moves by the working days spent paused; clock_paused_on cleared;
 #   finish - completed_at = now (processing is over; on-time rates compare it with due_date).
-ClockEffect = Literal["start", "pause", "resume", "finish"]
+#   reschedule - due_date = the command's new due date (the status stays).
+ClockEffect = Literal["start", "pause", "resume", "finish", "reschedule"]
 
 
 class Move(msgspec.Struct, frozen=True):
@@ -78,10 +85,13 @@ class Move(msgspec.Struct, frozen=True):
 _APPLICANT: frozenset[Party] = frozenset({"citizen", "counter_staff"})
 _CITIZEN: frozenset[Party] = frozenset({"citizen"})
 _STAFF: frozenset[Party] = frozenset({"staff"})
+_SYSTEM: frozenset[Party] = frozenset({"system"})
+
+_RESCHEDULABLE: tuple[Status, ...] = ("submitted", "received", "processing", "approved")
 
 MOVES: dict[tuple[Status, Action], Move] = {
     ("draft", "submit"): Move("submitted", _APPLICANT, frozenset({"complete"}), "start"),
-    ("draft", "withdraw"): Move("withdrawn", _APPLICANT),
+    ("draft", "withdraw"): Move("withdrawn", _APPLICANT | _SYSTEM),
     ("submitted", "receive"): Move("received", _STAFF),
     ("submitted", "return"): Move("returned", _STAFF, frozenset({"note"})),
     ("submitted", "withdraw"): Move("withdrawn", _CITIZEN),
@@ -100,6 +110,14 @@ MOVES: dict[tuple[Status, Action], Move] = {
     ),
     ("result_issued", "complete"): Move("completed", _STAFF),
     ("result_issued", "confirm_receipt"): Move("completed", _CITIZEN),
+    # A file that will be (or is) late: the officer sets a new date and apologises in the note;
+    # the status stays. Every status whose deadline still runs (queue.NO_SLA lists the others).
+    **{
+        (status, "set_new_due_date"): Move(
+            status, _STAFF, frozenset({"note", "new_due_date"}), "reschedule"
+        )
+        for status in _RESCHEDULABLE
+    },
 }
 
 # Statuses the applicant may still change the application in: edit the form (the citizen or
@@ -123,6 +141,8 @@ def parties_of(actor_kind: str, channel: str) -> frozenset[Party]:
     if actor_kind == "api_key":
         # An agency's system processes like its staff; nobody stands at its counter.
         return _STAFF
+    if actor_kind == "system":
+        return _SYSTEM
     return frozenset()
 
 

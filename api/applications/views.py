@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 from api.applications.access import application_in_scope
-from api.applications.events import StatusChange, SupplementRequested
+from api.applications.events import DueDateChanged, StatusChange, SupplementRequested
 from api.applications.journal import write_audit
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import (
@@ -100,7 +100,11 @@ async def application_view(
         supplement_request=_open_supplement_request(row["status"], changes),
         timeline=[
             TimelineEntry(
-                status=event.to_status, at=at, actor_role=event.actor_role, note=event.note
+                status=event.to_status,
+                at=at,
+                actor_role=event.actor_role,
+                note=event.note,
+                new_due_date=event.due_date if isinstance(event, DueDateChanged) else None,
             )
             for event, at in changes
         ],

@@ -20,7 +20,8 @@ from api.core.problems import Forbidden, Problem, Unauthenticated
 from api.core.tokens import hash_secret
 
 ActorKind = Literal["citizen", "staff", "api_key", "system"]
-Role = Literal["citizen", "officer", "agency_admin", "system_admin", "agency_api"]
+# "system": the scheduler's own jobs (the daily clean-up), never a signed-in person.
+Role = Literal["citizen", "officer", "agency_admin", "system_admin", "agency_api", "system"]
 STAFF_ROLES: frozenset[str] = frozenset({"officer", "agency_admin", "system_admin"})
 
 
@@ -159,7 +160,10 @@ def can_act_for_unit(actor: Actor, unit_code: str, unit_agency_code: str) -> boo
 def can_access_application(
     actor: Actor, *, citizen_id: uuid.UUID | None, unit_code: str, unit_agency_code: str
 ) -> bool:
-    """Citizens reach their own applications; everyone else goes through the unit rule."""
+    """Citizens reach their own applications; the system (scheduled jobs) every one; everyone
+    else goes through the unit rule."""
+    if actor.kind == "system":
+        return True
     if actor.kind == "citizen":
         return citizen_id is not None and citizen_id == actor.id
     return can_act_for_unit(actor, unit_code, unit_agency_code)

@@ -1,8 +1,9 @@
-"""Who hears of which status change, how urgently and for how long a push service keeps it.
+"""Who hears of which event, how urgently, for how long a push service keeps it, and whether
+a citizen without working push gets an SMS instead.
 
 A citizen hears of every step of their own application that someone else took (they know
-what they did themselves); the unit's officers hear of every application arriving in their
-queue.
+what they did themselves), and of a new due date with the apology for a late file; the unit's
+officers hear of every application arriving in their queue, and of files coming due or late.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from api.clients.webpush import Urgency
-from api.notifications.events_in import StatusChange
+from api.notifications.events_in import (
+    ApplicationEvent,
+    DueDateChanged,
+    DueSoon,
+    Overdue,
+    StatusChange,
+)
 
 Audience = Literal["citizen", "unit_officers"]
 
@@ -26,6 +33,9 @@ class Kind:
     # How long the push service keeps the message for a phone that is offline. pywebpush's
     # default (0) drops it at once, and a rural phone is often offline for a day.
     ttl_seconds: int = 3 * DAY
+    # A citizen must not miss it: without a working push subscription (none, all failed, or
+    # push failed for good for this notification) they get one SMS (catalogue: sms.<name>).
+    sms: bool = False
 
 
 # By the status reached. Keys of api/messages/notifications.toml: kinds.<name>.title/body.
@@ -33,24 +43,41 @@ CITIZEN_KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("received", "citizen"),
-        Kind("returned", "citizen", urgency="high"),
-        Kind("supplement_requested", "citizen", urgency="high"),
+        Kind("returned", "citizen", urgency="high", sms=True),
+        Kind("supplement_requested", "citizen", urgency="high", sms=True),
         Kind("approved", "citizen"),
         Kind("rejected", "citizen", urgency="high"),
-        Kind("result_issued", "citizen", urgency="high", ttl_seconds=7 * DAY),
+        Kind("result_issued", "citizen", urgency="high", ttl_seconds=7 * DAY, sms=True),
         Kind("completed", "citizen"),
         Kind("withdrawn", "citizen"),
     )
 }
+DUE_DATE_CHANGED = Kind("due_date_changed", "citizen", urgency="high", sms=True)
 NEW_IN_UNIT = Kind("new_in_unit", "unit_officers")
-KINDS: dict[str, Kind] = {**CITIZEN_KINDS, NEW_IN_UNIT.name: NEW_IN_UNIT}
+DUE_SOON = Kind("due_soon", "unit_officers", ttl_seconds=DAY)
+OVERDUE = Kind("overdue", "unit_officers", urgency="high")
+KINDS: dict[str, Kind] = {
+    **CITIZEN_KINDS,
+    **{kind.name: kind for kind in (DUE_DATE_CHANGED, NEW_IN_UNIT, DUE_SOON, OVERDUE)},
+}
 
 
-def kinds_for(change: StatusChange) -> list[Kind]:
+def kinds_for(event: ApplicationEvent) -> list[Kind]:
+    if isinstance(event, DueSoon):
+        return [DUE_SOON]
+    if isinstance(event, Overdue):
+        return [OVERDUE]
+    assert isinstance(event, StatusChange)
     kinds = []
-    citizen_kind = CITIZEN_KINDS.get(change.to_status)
-    if citizen_kind and change.citizen_id is not None and change.actor_role != "citizen":
+    # Someone else acted on a filed application (a draft nobody submitted is no news).
+    by_other = event.actor_role != "citizen" and event.from_status not in (None, "draft")
+    citizen_kind = (
+        DUE_DATE_CHANGED
+        if isinstance(event, DueDateChanged)
+        else CITIZEN_KINDS.get(event.to_status)
+    )
+    if citizen_kind and event.citizen_id is not None and by_other:
         kinds.append(citizen_kind)
-    if change.to_status == "submitted":
+    if event.to_status == "submitted" and event.from_status != "submitted":
         kinds.append(NEW_IN_UNIT)
     return kinds

@@ -3,8 +3,10 @@ but the kind and the parameters is stored)."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -17,23 +19,55 @@ MAX_PUSH_PAYLOAD_BYTES = 3000
 
 
 def notification_params(
-    receipt_code: str | None, status: str, procedure_code: str
+    receipt_code: str | None, status: str, procedure_code: str, due_date: date | None = None
 ) -> dict[str, str]:
-    return {"receipt_code": receipt_code or "", "status": status, "procedure_code": procedure_code}
+    return {
+        "receipt_code": receipt_code or "",
+        "status": status,
+        "procedure_code": procedure_code,
+        "due_date": due_date.isoformat() if due_date else "",
+    }
+
+
+def _values(params: Mapping[str, Any], procedure: Localised | None) -> dict[str, Any]:
+    due = str(params.get("due_date") or "")
+    return {
+        "receipt_code": params.get("receipt_code", ""),
+        "status": status_message(str(params.get("status", ""))),
+        "procedure": procedure or Localised(vi="", en=""),
+        # Vietnamese and English readers here both read day/month/year.
+        "due_date": date.fromisoformat(due).strftime("%d/%m/%Y") if due else "",
+    }
 
 
 def title_and_body(
     kind: str, params: Mapping[str, Any], procedure: Localised | None, language: Language
 ) -> tuple[str, str]:
-    values = {
-        "receipt_code": params.get("receipt_code", ""),
-        "status": status_message(str(params.get("status", ""))),
-        "procedure": procedure or Localised(vi="", en=""),
-    }
+    values = _values(params, procedure)
     return (
         Message(f"notifications.kinds.{kind}.title", values).render(language),
         Message(f"notifications.kinds.{kind}.body", values).render(language),
     )
+
+
+# One SMS segment: 160 characters of the GSM 7-bit alphabet. A single Vietnamese letter with a
+# diacritic makes the whole message UCS-2, where a segment holds 70 characters.
+SMS_SEGMENT_CHARS = 160
+
+
+def without_diacritics(text: str) -> str:
+    """Vietnamese written without its marks (the usual form of service SMS in Vietnam):
+    ``Hồ sơ đã được tiếp nhận`` → ``Ho so da duoc tiep nhan``."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def sms_text(kind: str, params: Mapping[str, Any], language: Language) -> str:
+    """The SMS of a notification in the reader's language, in plain letters so it fits one
+    GSM-7 segment (receipt code, status, what to do)."""
+    text = Message(f"notifications.sms.{kind}", _values(params, None)).render(language)
+    return without_diacritics(text)
 
 
 def application_url(application_id: uuid.UUID) -> str:
