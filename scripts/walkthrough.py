@@ -25,16 +25,15 @@ def check(response: httpx.Response, status: int) -> dict[str, Any]:
     return response.json() if response.content else {}
 
 
-def photo() -> bytes:
+def photo(kind: str = "JPEG") -> bytes:
+    """A page as the phone photographs it (JPEG), or as the office scans a result (PDF)."""
     buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (200, 180, 150)).save(buffer, "JPEG")
+    Image.new("RGB", (640, 480), (200, 180, 150)).save(buffer, kind)
     return buffer.getvalue()
 
 
 def upload(api: httpx.Client, headers: dict[str, str], app_id: str, requirement: str) -> None:
-    data = (
-        photo() if requirement != "result" else b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    )
+    data = photo() if requirement != "result" else photo("PDF")
     content_type = "image/jpeg" if requirement != "result" else "application/pdf"
     ticket = check(
         api.post(
