@@ -141,12 +141,5 @@ class AgencyApplicationController(Controller):
         application_id: uuid.UUID,
         data: TransitionRequest,
     ) -> ApplicationRead:
-        command = MoveCommand(
-            action=data.action,
-            expected_version=data.expected_version,
-            note=data.note,
-            missing_documents=data.missing_documents,
-            device_time=data.device_time,
-        )
-        outcome = await processing.move(actor, application_id, command)
+        outcome = await processing.move(actor, application_id, MoveCommand.of_transition(data))
         return outcome.application

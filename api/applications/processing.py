@@ -28,7 +28,7 @@ from api.applications.problems import MoveForbidden, TransitionNotAllowed, Versi
 from api.applications.receipts import ReceiptCodes, allocate_receipt_numbers
 from api.applications.repository import ApplicationRepository
 from api.applications.requirements import check_requirements
-from api.applications.schemas import ApplicationRead, MissingDocument
+from api.applications.schemas import ApplicationRead, MissingDocument, TransitionRequest
 from api.applications.state_machine import (
     MOVES,
     Action,
@@ -62,6 +62,18 @@ class MoveCommand(msgspec.Struct, frozen=True, kw_only=True):
     missing_documents: list[MissingDocument] | None = None
     receipt: ReservedReceipt | None = None
     new_due_date: date | None = None
+
+    @classmethod
+    def of_transition(cls, request: TransitionRequest) -> MoveCommand:
+        """The move a staff member or an agency system asks for on the transitions route."""
+        return cls(
+            action=request.action,
+            expected_version=request.expected_version,
+            note=request.note,
+            missing_documents=request.missing_documents,
+            device_time=request.device_time,
+            new_due_date=request.new_due_date,
+        )
 
 
 class Applied(msgspec.Struct, frozen=True, tag="applied"):

@@ -42,6 +42,7 @@ from api.documents.repository import DocumentRepository, DocumentRow
 from api.documents.schemas import (
     RESULT_REQUIREMENT,
     DocumentDownload,
+    DocumentKind,
     DocumentPage,
     DocumentRead,
     DocumentUploadCreate,
@@ -133,18 +134,8 @@ class DocumentService:
     async def start_upload(
         self, actor: Actor, application_id: uuid.UUID, body: DocumentUploadCreate
     ) -> DocumentUploadTicket:
-        kind = "result" if body.requirement == RESULT_REQUIREMENT else "input"
         async with self._conn.transaction():
-            application = await application_in_scope(
-                self._conn, actor, application_id, for_update=True
-            )
-            _check_may_add(actor, application, kind)
-            await self._check_declaration(application, kind, body)
-            if (
-                await self._documents.count_for_application(application.id)
-                >= MAX_DOCUMENTS_PER_APPLICATION
-            ):
-                raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
+            application, kind = await self._admit(actor, application_id, body)
             document_id = uuid.uuid4()
             ttl = min(timedelta(seconds=self._settings.upload_url_ttl_seconds), MAX_UPLOAD_URL_TTL)
             # The form and the window close together; complete enforces the same instant.
@@ -155,18 +146,8 @@ class DocumentService:
                 content_type=body.content_type,
                 size=body.size,
             )
-            row = await self._documents.insert_pending(
-                document_id=document_id,
-                application_id=application.id,
-                kind=kind,
-                requirement=body.requirement,
-                object_key=document_key(application.id, document_id),
-                content_type=body.content_type,
-                size=body.size,
-                sha256=body.sha256,
-                upload_expires_at=expires_at,
-                uploaded_by_kind=actor.kind,
-                uploaded_by_id=actor.id,
+            row = await self._insert_pending(
+                actor, application, kind, body, document_id, upload_expires_at=expires_at
             )
         return DocumentUploadTicket(
             document_id=row.id,
@@ -287,31 +268,11 @@ class DocumentService:
         """Add a file whose bytes reached the API another way (offline sync's chunked uploads),
         under the same rules and checks as ``start_upload`` + ``complete_upload``, inside the
         caller's transaction: a refused file raises ``DocumentRejected`` and leaves no row."""
-        kind = "result" if body.requirement == RESULT_REQUIREMENT else "input"
         async with self._conn.transaction():
-            application = await application_in_scope(
-                self._conn, actor, application_id, for_update=True
-            )
-            _check_may_add(actor, application, kind)
-            await self._check_declaration(application, kind, body)
-            if (
-                await self._documents.count_for_application(application.id)
-                >= MAX_DOCUMENTS_PER_APPLICATION
-            ):
-                raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
+            application, kind = await self._admit(actor, application_id, body)
             document_id = uuid.uuid4()
-            row = await self._documents.insert_pending(
-                document_id=document_id,
-                application_id=application.id,
-                kind=kind,
-                requirement=body.requirement,
-                object_key=document_key(application.id, document_id),
-                content_type=body.content_type,
-                size=body.size,
-                sha256=body.sha256,
-                upload_expires_at=datetime.now(UTC),
-                uploaded_by_kind=actor.kind,
-                uploaded_by_id=actor.id,
+            row = await self._insert_pending(
+                actor, application, kind, body, document_id, upload_expires_at=datetime.now(UTC)
             )
             verified = await self._verify_bytes(row, data)
             if isinstance(verified, str):
@@ -319,6 +280,47 @@ class DocumentService:
             stored = await self._store(row, verified)
             await self._audit(actor, "document.uploaded", application, row)
         return _read(stored)
+
+    async def _admit(
+        self, actor: Actor, application_id: uuid.UUID, body: DocumentUploadCreate
+    ) -> tuple[ApplicationRef, DocumentKind]:
+        """The application (row locked) and the kind of document ``body`` declares, once
+        every rule for adding it holds: who may add what in which status, the declaration
+        itself, and the per-application cap."""
+        kind: DocumentKind = "result" if body.requirement == RESULT_REQUIREMENT else "input"
+        application = await application_in_scope(self._conn, actor, application_id, for_update=True)
+        _check_may_add(actor, application, kind)
+        await self._check_declaration(application, kind, body)
+        if (
+            await self._documents.count_for_application(application.id)
+            >= MAX_DOCUMENTS_PER_APPLICATION
+        ):
+            raise TooManyDocuments(limit=MAX_DOCUMENTS_PER_APPLICATION)
+        return application, kind
+
+    async def _insert_pending(
+        self,
+        actor: Actor,
+        application: ApplicationRef,
+        kind: DocumentKind,
+        body: DocumentUploadCreate,
+        document_id: uuid.UUID,
+        *,
+        upload_expires_at: datetime,
+    ) -> DocumentRow:
+        return await self._documents.insert_pending(
+            document_id=document_id,
+            application_id=application.id,
+            kind=kind,
+            requirement=body.requirement,
+            object_key=document_key(application.id, document_id),
+            content_type=body.content_type,
+            size=body.size,
+            sha256=body.sha256,
+            upload_expires_at=upload_expires_at,
+            uploaded_by_kind=actor.kind,
+            uploaded_by_id=actor.id,
+        )
 
     async def _store(self, row: DocumentRow, sanitised: Sanitised) -> DocumentRow:
         await self._storage.write(row.object_key, sanitised.data, sanitised.content_type)
