@@ -133,7 +133,7 @@ function App() {
 
   async function signOut() {
     // This phone stops receiving the account's notifications before the account leaves it.
-    await disablePush().catch(() => {});
+    await disablePush({ evenOffline: true }).catch(() => {});
     await request("/auth/logout", { method: "POST", body: { refresh_token: auth.refresh } }).catch(() => {});
     await dropSession();
     await clearAll();

@@ -26,7 +26,7 @@ from arq.worker import create_worker
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
 from api.clients.webpush import b64url_decode
-from api.core.jobs import redis_settings
+from api.core.jobs import job_pool, redis_settings
 from api.settings import Settings
 from tests.browser.conftest import (
     check_accessibility,
@@ -41,6 +41,7 @@ from tests.browser.test_supplement import _move, _officer_headers
 from tests.conftest import ServedApp
 from tests.push_receiver import Device, PushReceiver
 from workers.main import WorkerSettings
+from workers.relay import RELAY_NAME
 
 STORED = "motcua-test-push-subscription"
 
@@ -94,6 +95,15 @@ def running_worker(settings: Settings) -> Iterator[None]:
                 await asyncio.sleep(0.02)
             started.set()
             await stop.wait()
+            # Leave nothing behind for later tests: the queue drained ...
+            pool = job_pool(settings.redis_url)
+            try:
+                deadline = time.monotonic() + 30
+                while await pool.zcard("arq:queue") or await pool.keys("arq:in-progress:*"):
+                    assert time.monotonic() < deadline, "the queue did not drain"
+                    await asyncio.sleep(0.02)
+            finally:
+                await pool.aclose()
         finally:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
@@ -116,7 +126,10 @@ def running_worker(settings: Settings) -> Iterator[None]:
     finally:
         loop, stop = holder["stop"]
         loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
+        thread.join(60)
+        # ... and the relay's cursor gone, so the next worker starts at the feed's head as a
+        # first start does, not behind every event the suite writes meanwhile.
+        fetch(settings, "DELETE FROM relay_cursors WHERE name = $1", RELAY_NAME)
 
 
 def wait_until(check: Any, what: str, seconds: float = 30) -> Any:
@@ -277,3 +290,19 @@ def _run_push_flow(
         == []
     )
     screenshot(page, "settings-push")
+
+    # On again from the settings; signing out takes this phone off the account's pushes.
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/push/subscriptions") and r.request.method == "POST"
+    ) as posted:
+        page.get_by_role("button", name="Bật thông báo").click()
+    assert posted.value.status == 201
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/push/subscriptions") and r.request.method == "DELETE"
+    ) as deleted:
+        page.get_by_role("button", name="Đăng xuất").click()
+    assert deleted.value.status == 204
+    expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
+    gone = "SELECT 1 FROM push_subscriptions WHERE endpoint = $1"
+    assert fetch(settings, gone, device.endpoint) == []
+    assert page.evaluate(f"localStorage.getItem('{STORED}')") is None

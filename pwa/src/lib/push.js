@@ -14,8 +14,8 @@ function keyBytes(base64url) {
 }
 
 async function subscription() {
-  const registration = await navigator.serviceWorker.ready;
-  return registration.pushManager.getSubscription();
+  const registration = await navigator.serviceWorker.getRegistration();
+  return registration ? registration.pushManager.getSubscription() : null;
 }
 
 /** "unsupported" | "denied" | "on" | "off" */
@@ -51,11 +51,21 @@ export async function enablePush() {
   return "on";
 }
 
-/** Stops push on this phone: the server first (so nothing is sent to a dead endpoint). */
-export async function disablePush() {
+/**
+ * Stops push on this phone: the server first (so nothing is sent to a dead endpoint). On
+ * sign-out (`evenOffline`) the browser's subscription goes even when the server cannot be
+ * told: the push service then answers 410 and the server forgets the endpoint by itself, so
+ * the next person on this phone never sees the account's notifications.
+ */
+export async function disablePush({ evenOffline = false } = {}) {
+  if (!pushSupported()) return "unsupported";
   const current = await subscription();
   if (!current) return "off";
-  await request("/push/subscriptions", { method: "DELETE", body: { endpoint: current.endpoint } });
+  try {
+    await request("/push/subscriptions", { method: "DELETE", body: { endpoint: current.endpoint } });
+  } catch (error) {
+    if (!evenOffline) throw error;
+  }
   await current.unsubscribe();
   return "off";
 }
