@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { parse as parseToml } from "smol-toml";
+import { VI } from "./src/i18n/vi.js";
 import { drawIcon } from "./tools/png.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -95,7 +96,8 @@ async function main() {
   const shell = ["/", "/manifest.webmanifest", jsUrl, cssUrl, ...Object.values(icons)];
   const version = hash(Buffer.from(shell.join("\n") + html));
   const swBuf = await bundle("sw.js", {
-    define: { __SHELL__: JSON.stringify(shell), __VERSION__: JSON.stringify(version) },
+    // The worker's one text of its own (a notification without a title) from the catalogue.
+    define: { __SHELL__: JSON.stringify(shell), __VERSION__: JSON.stringify(version), __APP_NAME__: JSON.stringify(VI["app.name"]) },
   });
   writeFileSync(join(OUT, "sw.js"), swBuf);
 

@@ -1,18 +1,22 @@
-// The citizen's app: the shell (header, tabs, offline notice), the routes, the language
-// switch, and the outbox started on every open.
+// The citizen's app: the shell (header with the inbox badge, tabs, offline notice), the
+// routes, the language switch (the account's language adopted at sign-in), signing out (with
+// a warning when applications wait on the phone), and the outbox started on every open.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { dropSession, request, session, setApiLanguage } from "./lib/api.js";
 import { newDraft, startOutbox } from "./lib/drafts.js";
 import { language, setLanguage, t } from "./lib/i18n.js";
 import { go, parseRoute } from "./lib/router.js";
-import { clearAll, getValue, putDraft, setValue } from "./lib/store.js";
+import { disablePush } from "./lib/push.js";
+import { allDrafts, clearAll, deleteValue, getValue, putDraft, setValue } from "./lib/store.js";
 import { Loading } from "./lib/ui.jsx";
 import { Catalogue, Procedure } from "./screens/Catalogue.jsx";
 import { Draft } from "./screens/Draft.jsx";
+import { Inbox, InboxLink } from "./screens/Inbox.jsx";
 import { Application, Mine } from "./screens/Mine.jsx";
 import { Profile } from "./screens/Profile.jsx";
 import { SignIn } from "./screens/SignIn.jsx";
+import { SignOut, unsentDrafts } from "./screens/SignOut.jsx";
 import { Track } from "./screens/Track.jsx";
 
 function useRoute() {
@@ -88,23 +92,54 @@ function App() {
     session().then((s) => setAuth(s ?? null));
   }, [route.hash]);
 
-  async function switchLanguage() {
-    const next = lang === "vi" ? "en" : "vi";
+  useEffect(() => {
+    // A tap on a notification while the app is open: the service worker asks for the screen.
+    const open = (event) => event.data?.type === "open" && go(event.data.hash);
+    navigator.serviceWorker?.addEventListener("message", open);
+    return () => navigator.serviceWorker?.removeEventListener("message", open);
+  }, []);
+
+  async function applyLanguage(next) {
     setLanguage(next);
     setApiLanguage(next);
     setLang(next);
     await setValue("language", next);
+  }
+
+  async function switchLanguage() {
+    const next = lang === "vi" ? "en" : "vi";
+    await applyLanguage(next);
     // The account keeps the choice too (SMS and notifications follow it); offline it waits.
+    // Chosen before signing in, it is given to the account at sign-in.
     if (auth) request("/me", { method: "PATCH", body: { language: next } }).catch(() => {});
+    else await setValue("languageChosen", true);
+  }
+
+  /** After sign-in: the account's saved language, unless one was just chosen on this phone. */
+  async function signedIn(next) {
+    setAuth(await session());
+    const me = await request("/me").catch(() => null);
+    if (me && (await getValue("languageChosen"))) {
+      if (me.language !== lang) await request("/me", { method: "PATCH", body: { language: lang } }).catch(() => {});
+    } else if (me?.language && me.language !== lang) await applyLanguage(me.language);
+    await deleteValue("languageChosen");
+    if (next) go(next, { replace: true });
+  }
+
+  async function askSignOut() {
+    if ((await unsentDrafts()).length) go("#/signout");
+    else await signOut();
   }
 
   async function signOut() {
+    // This phone stops receiving the account's notifications before the account leaves it.
+    await disablePush({ evenOffline: true }).catch(() => {});
     await request("/auth/logout", { method: "POST", body: { refresh_token: auth.refresh } }).catch(() => {});
     await dropSession();
     await clearAll();
     navigator.serviceWorker?.controller?.postMessage({ type: "sign-out" });
     setAuth(null);
-    go("#/");
+    go("#/", { replace: true });
   }
 
   const [first, second, third] = route.parts;
@@ -113,11 +148,13 @@ function App() {
   if (auth === undefined) screen = <Loading />;
   else if (first === "p" && third === "apply") screen = <StartDraft code={second} signedIn={!!auth} />;
   else if (first === "p") screen = <Procedure code={second} />;
-  else if (first === "signin") screen = <SignIn onSignedIn={() => session().then((s) => (setAuth(s), go(next, { replace: true })))} />;
-  else if (first === "profile") screen = auth ? <Profile onSaved={() => route.query.get("next") && go(next, { replace: true })} /> : <SignIn onSignedIn={() => session().then(setAuth)} />;
+  else if (first === "signin") screen = <SignIn onSignedIn={() => signedIn(next)} />;
+  else if (first === "profile") screen = auth ? <Profile onSaved={() => route.query.get("next") && go(next, { replace: true })} /> : <SignIn onSignedIn={() => signedIn(null)} />;
+  else if (first === "notifications") screen = <Inbox signedIn={!!auth} />;
+  else if (first === "signout") screen = auth ? <SignOut onConfirm={signOut} /> : <Catalogue />;
   else if (first === "d") screen = <Draft id={second} />;
   else if (first === "mine") screen = <Mine signedIn={!!auth} />;
-  else if (first === "a") screen = <Application id={second} onSupplement={startSupplement} />;
+  else if (first === "a") screen = <Application id={second} notification={route.query.get("n")} onSupplement={startSupplement} />;
   else if (first === "track") screen = <Track initial={second ?? ""} />;
   else screen = <Catalogue />;
 
@@ -132,12 +169,13 @@ function App() {
         <a class="brand" href="#/">
           {t("app.name")}
         </a>
-        <span>
+        <span class="actions">
+          {auth && <InboxLink refresh={route.hash} />}
           <button type="button" lang={lang === "vi" ? "en" : "vi"} title={t("lang.switchLabel")} onClick={switchLanguage}>
             {t("lang.switch")}
           </button>{" "}
           {auth && (
-            <button type="button" onClick={signOut}>
+            <button type="button" onClick={askSignOut}>
               {t("signout")}
             </button>
           )}

@@ -86,6 +86,11 @@ def test_officer_asks_for_a_document_citizen_uploads_and_resubmits(
     page.get_by_role("link", name="Đăng ký tạm trú").first.click()
     expect(page.get_by_text("Chờ bổ sung hồ sơ").first).to_be_visible()
     expect(page.get_by_text(REASON)).to_be_visible()
+    # What is asked, by the document's name (the procedure's), not its code.
+    expect(page.locator("main li").filter(has_text=REASON)).to_contain_text(
+        "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp"
+    )
+    expect(page.get_by_text("CHO_O_HOP_PHAP")).to_have_count(0)
     check_accessibility(page, "application detail")
     screenshot(page, "application-supplement")
     page.get_by_role("button", name="Bổ sung giấy tờ").click()

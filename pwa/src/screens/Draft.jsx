@@ -10,6 +10,7 @@ import { deleteDraft, getDraft, putDraft } from "../lib/store.js";
 import { Loading, Notice } from "../lib/ui.jsx";
 import { FormField } from "./FormField.jsx";
 import { PhotoList } from "./Photos.jsx";
+import { PushOffer } from "./Push.jsx";
 
 export function useDraft(id) {
   const [draft, setDraft] = useState(null);
@@ -156,10 +157,13 @@ function Status({ draft }) {
   }
   if (draft.state === "sent") {
     return (
-      <Notice kind="ok">
-        <p>{t("draft.sent", { code: draft.receiptCode })}</p>
-        <a href={`#/a/${draft.serverId}`}>{t("draft.open")}</a>
-      </Notice>
+      <>
+        <Notice kind="ok">
+          <p>{t("draft.sent", { code: draft.receiptCode })}</p>
+          <a href={`#/a/${draft.serverId}`}>{t("draft.open")}</a>
+        </Notice>
+        <PushOffer />
+      </>
     );
   }
   if (draft.state === "error") {

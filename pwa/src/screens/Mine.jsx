@@ -1,8 +1,10 @@
 // "My applications": what waits on this phone (drafts, the outbox) and what the server holds,
-// and one application's status, timeline, due date and what to do next.
+// and one application's status, timeline, due date and what to do next (the documents asked
+// for by name).
 import { useEffect, useState } from "preact/hooks";
 import { allPages, request } from "../lib/api.js";
 import { formatDate, pick, statusText, t } from "../lib/i18n.js";
+import { markRead } from "../lib/inbox.js";
 import { allDrafts } from "../lib/store.js";
 import { LoadError, Loading, Notice, useLoad } from "../lib/ui.jsx";
 
@@ -62,8 +64,21 @@ export function Mine({ signedIn }) {
   );
 }
 
-export function Application({ id, onSupplement }) {
+/** The names of a procedure's documents by code (the catalogue is cached for offline use). */
+function useDocumentNames(procedureCode) {
+  const { data } = useLoad(() => (procedureCode ? request(`/procedures/${encodeURIComponent(procedureCode)}`) : Promise.resolve(null)), [procedureCode]);
+  const names = {};
+  for (const doc of data?.required_documents ?? []) names[doc.code] = pick(doc, "name");
+  return names;
+}
+
+export function Application({ id, notification, onSupplement }) {
   const { data: a, error, reload } = useLoad(() => request(`/applications/${id}`), [id]);
+  const names = useDocumentNames(a?.supplement_request ? a.procedure_code : null);
+  useEffect(() => {
+    // Opened from a notification: it has been read.
+    if (notification) markRead([notification]).catch(() => {});
+  }, [notification]);
   if (error) return <LoadError error={error} onRetry={reload} />;
   if (!a) return <Loading />;
   const asked = a.status === "supplement_requested" ? a.supplement_request : null;
@@ -94,7 +109,7 @@ export function Application({ id, onSupplement }) {
           <ul>
             {asked.missing_documents.map((m) => (
               <li key={m.requirement}>
-                <strong>{m.requirement}</strong>: {m.reason}
+                <strong>{names[m.requirement] ?? m.requirement}</strong>: {m.reason}
               </li>
             ))}
           </ul>

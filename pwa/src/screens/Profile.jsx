@@ -1,9 +1,11 @@
 // The citizen's details, filled once: every application takes the applicant from here.
-// The CCCD number is checked as it is typed with the server's rules.
+// The CCCD number is checked as it is typed with the server's rules. Below it, the switch
+// for push notifications on this phone.
 import { useState } from "preact/hooks";
 import { ApiError, request } from "../lib/api.js";
 import { t } from "../lib/i18n.js";
 import { cccdMatches, cccdProblems } from "../lib/rules.js";
+import { PushSettings } from "./Push.jsx";
 import { UnitPicker } from "../lib/units.jsx";
 import { Field, LoadError, Loading, Notice, useLoad } from "../lib/ui.jsx";
 
@@ -38,7 +40,12 @@ export function Profile({ onSaved }) {
   const loaded = useLoad(() => request("/me/profile"), []);
   if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
   if (!loaded.data) return <Loading />;
-  return <ProfileForm initial={fromProfile(loaded.data)} onSaved={onSaved} />;
+  return (
+    <>
+      <ProfileForm initial={fromProfile(loaded.data)} onSaved={onSaved} />
+      <PushSettings />
+    </>
+  );
 }
 
 function ProfileForm({ initial, onSaved }) {
