@@ -137,7 +137,10 @@ async function cacheApp() {
   const cache = await caches.open("assets-lazy");
   const own = new URL(import.meta.url).pathname;
   if (!(await cache.match(own))) await cache.add(own).catch(() => {});
-  await Promise.all(["/api/v1/provinces/", "/api/v1/procedures/"].map((url) => fetch(url).catch(() => null)));
+  // The pickers of the intake form read these through the service worker's data cache.
+  const province = (await kvGet("reference"))?.unit?.province_code;
+  const lists = ["/api/v1/provinces/", ...(province ? [`/api/v1/provinces/${province}/communes`] : [])];
+  await Promise.all(lists.map((url) => fetch(url).catch(() => null)));
 }
 
 /** Puts a command in the outbox (its command_id made now, once) and chains it to the previous
