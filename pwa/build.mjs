@@ -74,7 +74,9 @@ async function main() {
   };
   const css = readFileSync(join(SRC, "app.css"));
   const cssUrl = emitAsset("app", "css", (await esbuild.transform(css, { loader: "css", minify: true })).code);
-  const jsBuf = await bundle("main.jsx");
+  const officerBuf = await bundle("officer/main.jsx");
+  const officerUrl = emitAsset("officer", "js", officerBuf);
+  const jsBuf = await bundle("main.jsx", { define: { __OFFICER_JS__: JSON.stringify(officerUrl) } });
   const jsUrl = emitAsset("app", "js", jsBuf);
 
   const manifest = JSON.parse(readFileSync(join(SRC, "manifest.webmanifest"), "utf8"));
@@ -109,6 +111,8 @@ async function main() {
     first_visit_js_gzip: firstVisitJs,
     first_visit_css_gzip: gz(Buffer.from(readFileSync(join(OUT, cssUrl.slice(1))))),
     js_budget_gzip: JS_BUDGET_GZIP,
+    officer_js: officerUrl,
+    officer_js_gzip: gz(officerBuf),
   };
   writeFileSync(join(HERE, "build-report.json"), JSON.stringify(report, null, 2));
   const kb = (n) => (n / 1024).toFixed(1) + " KB";
@@ -116,6 +120,7 @@ async function main() {
     `first visit: JS ${kb(firstVisitJs)} gzipped (app ${kb(gz(jsBuf))} + service worker ` +
       `${kb(gz(swBuf))}; budget ${kb(JS_BUDGET_GZIP)}), CSS ${kb(report.first_visit_css_gzip)} gzipped`,
   );
+  console.log(`officer chunk (staff only, loaded on #/officer): JS ${kb(report.officer_js_gzip)} gzipped`);
 }
 
 main().catch((error) => {

@@ -199,14 +199,22 @@ function App() {
   );
 }
 
+// The commune officer's app is a chunk of its own (pwa/src/officer), loaded only on its routes.
+/* global __OFFICER_JS__ */
+const OFFICER_ROUTE = /^#\/officer(\/|\?|$)/;
+const officerMode = OFFICER_ROUTE.test(location.hash);
+const loadChunk = (url) => import(url);
+window.addEventListener("hashchange", () => OFFICER_ROUTE.test(location.hash) !== officerMode && location.reload());
+
 async function boot() {
   const lang = (await getValue("language")) ?? "vi";
   setLanguage(lang);
   setApiLanguage(lang);
   const root = document.getElementById("app");
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
+  if (officerMode) return (await loadChunk(__OFFICER_JS__)).mount(root);
   root.textContent = "";
   render(<App />, root);
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
   startOutbox();
 }
 

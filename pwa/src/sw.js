@@ -8,6 +8,7 @@ import { flush } from "./lib/outbox.js";
 
 const SHELL_CACHE = `shell-${__VERSION__}`;
 const DATA_CACHE = "data-v1";
+const LAZY_CACHE = "assets-lazy";
 const SHELL = __SHELL__;
 const CACHED_API = [/^\/api\/v1\/procedures(\/|$|\?)/, /^\/api\/v1\/provinces(\/|$|\?)/, /^\/api\/v1\/applications(\/[0-9a-f-]+)?\/?$/, /^\/api\/v1\/me\/profile$/, /^\/api\/v1\/me\/notifications\/?$/];
 const NETWORK_TIMEOUT_MS = 4000;
@@ -68,7 +69,18 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (SHELL.includes(url.pathname)) event.respondWith(shellFirst(request));
+  else if (url.pathname.startsWith("/assets/")) event.respondWith(lazyAsset(request));
 });
+
+// Chunks loaded on demand (the officer's app): hashed names, so once cached always right.
+async function lazyAsset(request) {
+  const cache = await caches.open(LAZY_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
 
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(flush(notifyClients));

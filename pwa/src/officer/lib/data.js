@@ -1,0 +1,160 @@
+// Where the officer screens read and write: the API while it answers; the local work set and
+// the outbox when it does not (or while earlier offline work still waits, to keep the order).
+import { ApiError, NetworkError, request } from "../../lib/api.js";
+import { STAFF_MOVES } from "./moves.js";
+import { count, get, getAll, kvGet, put } from "./store.js";
+import { enqueue, syncNow, vnDay } from "./sync.js";
+
+const CLOSED = new Set(["returned", "rejected", "completed", "withdrawn"]);
+const NO_SLA = new Set(["returned", "rejected", "result_issued", "completed", "withdrawn", "draft"]);
+
+export async function prepared() {
+  return !!(await kvGet("device"))?.registered;
+}
+
+async function local(job, online) {
+  if (navigator.onLine || !(await prepared())) {
+    try {
+      return { ...(await online()), offline: false };
+    } catch (error) {
+      if (!(error instanceof NetworkError) || !(await prepared())) throw error;
+    }
+  }
+  return { ...(await job()), offline: true };
+}
+
+/** Working days from today to `due` (negative when late), by the pulled holiday calendar. */
+export function workingDaysLeft(due, calendar = []) {
+  const special = new Map(calendar.map((d) => [d.day, d.working]));
+  const isWorking = (iso) => special.get(iso) ?? ![0, 6].includes(new Date(`${iso}T00:00:00Z`).getUTCDay());
+  const today = vnDay();
+  let n = 0;
+  const step = due >= today ? 1 : -1;
+  for (let d = new Date(`${today}T00:00:00Z`); d.toISOString().slice(0, 10) !== due; d.setUTCDate(d.getUTCDate() + step)) {
+    const iso = new Date(d.getTime() + step * 86400_000).toISOString().slice(0, 10);
+    if (isWorking(iso)) n += step;
+  }
+  return n;
+}
+
+export function slaOf(left) {
+  return left < 0 ? "overdue" : left <= 1 ? "due_soon" : "on_track";
+}
+
+async function procedureNames() {
+  const reference = await kvGet("reference");
+  return new Map((reference?.procedures ?? []).map((p) => [p.code, p]));
+}
+
+function queueItem(app, names, calendar) {
+  const procedure = names.get(app.procedure_code) ?? {};
+  const left = app.due_date && !NO_SLA.has(app.status) ? workingDaysLeft(app.due_date, calendar) : null;
+  return {
+    id: app.id,
+    receipt_code: app.receipt_code,
+    procedure_code: app.procedure_code,
+    procedure_name_vi: procedure.name_vi ?? app.procedure_code,
+    procedure_name_en: procedure.name_en ?? app.procedure_code,
+    applicant_name_masked: app.applicant?.full_name ?? "",
+    status: app.status,
+    due_date: app.due_date,
+    working_days_left: left,
+    sla: left === null ? null : slaOf(left),
+    local: !!app.local,
+  };
+}
+
+export async function loadQueue({ status, sla }) {
+  return local(
+    async () => {
+      const reference = await kvGet("reference");
+      const names = await procedureNames();
+      const items = (await getAll("apps"))
+        .filter((a) => a.status !== "draft" && (status ? a.status === status : !CLOSED.has(a.status)))
+        .map((a) => queueItem(a, names, reference?.calendar))
+        .filter((item) => !sla || item.sla === sla)
+        .sort((a, b) => (a.due_date ?? "9999").localeCompare(b.due_date ?? "9999"));
+      return { items };
+    },
+    async () => {
+      const items = [];
+      let cursor = null;
+      do {
+        const query = new URLSearchParams({ limit: "100", ...(status ? { status } : {}), ...(sla ? { sla } : {}), ...(cursor ? { cursor } : {}) });
+        const page = await request(`/officer/queue?${query}`);
+        items.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return { items };
+    },
+  );
+}
+
+export async function loadApplication(id) {
+  const intake = await get("intakes", id);
+  if (intake?.application_id) id = intake.application_id;
+  else if (intake) return { application: (await get("apps", id)) ?? intake.app, offline: true };
+  return local(
+    async () => {
+      const app = await get("apps", id);
+      if (!app) throw new NetworkError("offline");
+      const procedure = (await procedureNames()).get(app.procedure_code) ?? {};
+      return { application: { ...app, procedure_name_vi: procedure.name_vi ?? app.procedure_code, procedure_name_en: procedure.name_en ?? app.procedure_code } };
+    },
+    async () => ({ application: await request(`/applications/${id}`) }),
+  );
+}
+
+export async function loadProcedure(code) {
+  try {
+    return await request(`/procedures/${encodeURIComponent(code)}`);
+  } catch (error) {
+    const procedure = (await procedureNames()).get(code);
+    if (error instanceof NetworkError && procedure) return procedure;
+    throw error;
+  }
+}
+
+/** One move: straight to the API when it answers and nothing waits before it; else the outbox
+ * (the local copy shows the move at once, marked as waiting). Returns { application, queued }. */
+export async function move(application, action, { note, missing_documents, new_due_date } = {}) {
+  const waiting = await count("outbox");
+  if (navigator.onLine && !waiting) {
+    try {
+      const body = { action, expected_version: application.version, note: note || undefined, missing_documents, new_due_date };
+      return { application: await request(`/applications/${application.id}/transitions`, { method: "POST", body }), queued: false };
+    } catch (error) {
+      if (!(error instanceof NetworkError) || !(await prepared())) throw error;
+    }
+  }
+  if (STAFF_MOVES[action]?.onlineOnly) throw new ApiError(503, { detail: "online-only" });
+  const held = (await get("apps", application.id)) ?? application;
+  const appKey = held.ref ?? held.id;
+  await enqueue(
+    {
+      type: "transition",
+      ...(held.ref ? { application_ref: held.ref } : { application_id: held.id }),
+      base_version: held.version,
+      payload: { action, ...(note ? { note } : {}), ...(missing_documents ? { missing_documents } : {}) },
+    },
+    { appKey, summary: { action, receipt_code: held.receipt_code, application_id: held.id } },
+  );
+  const moved = { ...held, status: STAFF_MOVES[action].to, version: held.version + 1, local: true, allowed_actions: undefined };
+  await put("apps", moved);
+  syncNow();
+  return { application: moved, queued: true };
+}
+
+/** The due date of an intake taken today: the procedure's working days counted from the first
+ * working day after receipt, by the pulled calendar (the server computes the same). */
+export function dueAfter(days, calendar = [], from = vnDay()) {
+  const special = new Map(calendar.map((d) => [d.day, d.working]));
+  const d = new Date(`${from}T00:00:00Z`);
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const iso = d.toISOString().slice(0, 10);
+    if (special.get(iso) ?? ![0, 6].includes(d.getUTCDay())) left -= 1;
+  }
+  return d.toISOString().slice(0, 10);
+}

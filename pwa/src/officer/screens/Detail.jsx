@@ -1,0 +1,142 @@
+// One application: applicant, form, documents (zoomable), timeline, and the moves the officer
+// may take now, each with what it requires.
+import { useState } from "preact/hooks";
+import { request } from "../../lib/api.js";
+import { LoadError, Loading, useLoad } from "../../lib/ui.jsx";
+import { formatDate, pick, statusText, t } from "../lib/i18n.js";
+import { loadApplication, loadProcedure } from "../lib/data.js";
+import { Moves } from "./Moves.jsx";
+import { SlaBadge } from "./Queue.jsx";
+
+function Photo({ application, document, names }) {
+  const [url, setUrl] = useState(null);
+  const [zoom, setZoom] = useState(false);
+  const [error, setError] = useState(null);
+  async function open() {
+    try {
+      setUrl((await request(`/applications/${application.id}/documents/${document.id}`)).url);
+    } catch (e) {
+      setError(e.message);
+    }
+  }
+  const name = names.get(document.requirement) ?? document.requirement;
+  const label = t("officer.doc.label", { name, kind: t(`officer.doc.${document.kind}`) });
+  if (!url)
+    return (
+      <li>
+        {label} · {t(`officer.doc.status.${document.status}`)}{" "}
+        {document.status === "stored" && (
+          <button type="button" class="link" onClick={open}>
+            {t("officer.doc.view")}
+          </button>
+        )}
+        {error && <span class="error">{error}</span>}
+      </li>
+    );
+  const image = document.content_type.startsWith("image/");
+  return (
+    <li>
+      {label}{" "}
+      {image ? (
+        <button type="button" class={zoom ? "zoom zoomed" : "zoom"} aria-pressed={zoom ? "true" : "false"} aria-label={t("officer.doc.zoom", { name })} onClick={() => setZoom(!zoom)}>
+          <img src={url} alt={label} />
+        </button>
+      ) : (
+        <a href={url} target="_blank" rel="noopener">
+          {t("officer.doc.open")}
+        </a>
+      )}
+    </li>
+  );
+}
+
+export function Detail({ id }) {
+  const loaded = useLoad(async () => {
+    const found = await loadApplication(id);
+    const procedure = await loadProcedure(found.application.procedure_code).catch(() => null);
+    return { ...found, names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])) };
+  }, [id]);
+  if (loaded.loading && !loaded.data) return <Loading />;
+  if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
+  const { application: a, offline, names } = loaded.data;
+  const applicant = a.applicant ?? {};
+  return (
+    <>
+      <p>
+        <a href="#/officer">{t("officer.back")}</a>
+      </p>
+      <h1>{pick(a, "procedure_name")}</h1>
+      {offline && <p class="help">{t("officer.detail.local")}</p>}
+      <dl class="facts">
+        <dt>{t("officer.detail.code")}</dt>
+        <dd>{a.receipt_code ?? t("officer.noCode")}</dd>
+        <dt>{t("officer.detail.status")}</dt>
+        <dd>
+          <span class="status">{statusText(a.status)}</span> {a.local && t("officer.waiting")}
+        </dd>
+        {a.due_date && (
+          <>
+            <dt>{t("officer.detail.due")}</dt>
+            <dd>
+              {formatDate(a.due_date)} {a.sla && <SlaBadge sla={a.sla} left={a.working_days_left} />}
+            </dd>
+          </>
+        )}
+        <dt>{t("officer.detail.applicant")}</dt>
+        <dd>
+          {applicant.full_name} · {applicant.date_of_birth && formatDate(applicant.date_of_birth)} · {t("officer.detail.cccd")} {applicant.citizen_id_number ?? "—"} · {applicant.phone ?? ""}
+          {a.applicant_identity_verified !== undefined && <> · {a.applicant_identity_verified ? t("officer.detail.verified") : t("officer.detail.notVerified")}</>}
+        </dd>
+        {applicant.address && (
+          <>
+            <dt>{t("officer.detail.address")}</dt>
+            <dd>{[applicant.address.street, applicant.address.commune_name, applicant.address.province_name].filter(Boolean).join(", ")}</dd>
+          </>
+        )}
+      </dl>
+      <h2>{t("officer.detail.form")}</h2>
+      <dl class="facts">
+        {Object.entries(a.form ?? {}).map(([key, value]) => (
+          <div key={key}>
+            <dt>{key}</dt>
+            <dd>{typeof value === "object" && value ? Object.values(value).join(", ") : String(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h2>{t("officer.detail.documents")}</h2>
+      <ul class="docs">
+        {a.documents.map((d) => (
+          <Photo key={d.id} application={a} document={d} names={names} />
+        ))}
+        {!a.documents.length && <li>{t("officer.detail.noDocuments")}</li>}
+      </ul>
+      {a.supplement_request && (
+        <>
+          <h2>{t("officer.detail.supplement")}</h2>
+          <ul>
+            {a.supplement_request.missing_documents.map((m) => (
+              <li key={m.requirement}>
+                {names.get(m.requirement) ?? m.requirement}: {m.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t("officer.detail.timeline")}</h2>
+      <ol class="timeline">
+        {a.timeline.map((entry, index) => (
+          <li key={index}>
+            {statusText(entry.status)} — {new Date(entry.at).toLocaleString()} {entry.note && <>— {entry.note}</>}
+            {entry.new_due_date && <> — {t("officer.detail.newDue", { date: formatDate(entry.new_due_date) })}</>}
+          </li>
+        ))}
+      </ol>
+      {a.receipt_code && (
+        <p>
+          <a href={`#/officer/a/${a.id}/slip`}>{t("officer.slip.open")}</a>
+        </p>
+      )}
+      <Moves application={a} online={!offline} onMoved={loaded.reload} />
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+"""What the officer's browser tests share: an officer who signs in with a real password, a
+citizen's application submitted through the API, and the officer's sign-in through the app."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from api.core.db import connect
+from api.core.passwords import hash_password
+from api.settings import Settings
+from tests.browser.conftest import run
+from tests.support import citizen, staff
+from tests.test_applications import store_documents, submitted
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def officer(settings: Settings, unit_code: str = "00004") -> tuple[str, dict[str, str]]:
+    """A new officer of ``unit_code`` with a real password: (username, API headers)."""
+
+    async def make() -> tuple[str, dict[str, str]]:
+        conn = await connect(settings.database_url)
+        try:
+            staff_id, headers = await staff(conn, settings, unit_code=unit_code)
+            username = "cb" + uuid.uuid4().hex[:10]
+            await conn.execute(
+                "UPDATE staff SET username = $2, password_hash = $3 WHERE id = $1",
+                staff_id,
+                username,
+                hash_password(PASSWORD),
+            )
+            return username, headers
+        finally:
+            await conn.close()
+
+    return run(make())
+
+
+def citizens_application(
+    settings: Settings, base_url: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A birth registration a citizen of Ba Đình filed online: (application, citizen headers)."""
+
+    async def make() -> tuple[dict[str, Any], dict[str, str]]:
+        conn = await connect(settings.database_url)
+        try:
+            _, headers = await citizen(conn, settings)
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+                return await submitted(client, conn, headers), headers
+        finally:
+            await conn.close()
+
+    return run(make())
+
+
+def citizen_supplies(
+    settings: Settings,
+    base_url: str,
+    application_id: str,
+    headers: dict[str, str],
+    codes: list[str],
+) -> dict[str, Any]:
+    """The citizen adds the documents asked for and resubmits."""
+
+    async def supply() -> dict[str, Any]:
+        conn = await connect(settings.database_url)
+        try:
+            await store_documents(conn, application_id, codes)
+        finally:
+            await conn.close()
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+            response = await client.post(
+                f"/api/v1/applications/{application_id}/resubmit", headers=headers, json={}
+            )
+            assert response.status_code == 200, response.text
+            body: dict[str, Any] = response.json()
+            return body
+
+    return run(supply())
+
+
+def sign_in_officer(page: Page, username: str) -> None:
+    page.goto("/#/officer")
+    expect(page.get_by_role("heading", name="Đăng nhập cán bộ")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Hồ sơ cần xử lý")).to_be_visible()
