@@ -65,7 +65,8 @@ def context(browser: Browser, served_app: ServedApp) -> Iterator[BrowserContext]
         locale="vi-VN",
         extra_http_headers={"X-Forwarded-For": address},
     )
-    ctx.set_default_timeout(15_000)
+    # Waits for what a person would see; generous because other work may share the two cores.
+    ctx.set_default_timeout(30_000)
     try:
         yield ctx
     finally:
