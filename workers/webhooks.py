@@ -22,6 +22,7 @@ from arq import Retry
 from arq.worker import func
 
 from api.clients.webhooks import WebhookSender
+from api.notifications.notices import queue_pushes
 from api.settings import Settings
 from api.webhooks.delivery import RETRY_SCHEDULE_SECONDS, attempt_delivery
 from api.webhooks.fanout import enqueue_webhook_deliveries
@@ -65,6 +66,8 @@ async def deliver_webhook(ctx: dict[str, Any], delivery_id: str, round_: int) ->
         round_,
         schedule=ctx["webhook_schedule"],
     )
+    # The endpoint was disabled by this attempt: its admins' notice is committed; push it.
+    await queue_pushes(ctx["redis"], attempted.pushes)
     if attempted.wait is not None:
         logger.info(
             "webhook attempt failed; retrying",
