@@ -28,6 +28,7 @@ import msgspec
 from api.applications.events import decode_event
 from api.clients.webhooks import Answer, WebhookSender
 from api.notifications.notices import WEBHOOK_DISABLED, PushTarget, create_staff_notice
+from api.webhooks.endpoint_slots import EndpointSlots
 from api.webhooks.signing_secrets import SecretBox
 
 RETRY_SCHEDULE_SECONDS: tuple[float, ...] = (
@@ -111,6 +112,8 @@ class Attempted(msgspec.Struct, frozen=True):
     outcome: Outcome | None
     wait: float | None = None
     pushes: tuple[PushTarget, ...] = ()
+    # The endpoint had every slot taken (api/webhooks/endpoint_slots.py): nothing was sent.
+    busy: bool = False
 
 
 async def attempt_delivery(
@@ -121,7 +124,10 @@ async def attempt_delivery(
     round_: int,
     *,
     schedule: Sequence[float] = RETRY_SCHEDULE_SECONDS,
+    slots: EndpointSlots | None = None,
 ) -> Attempted:
+    """One attempt, unless the message is finished, of an older round, or its endpoint has
+    every slot taken (``busy``: the caller looks again later)."""
     async with pool.acquire() as conn:
         row = await conn.fetchrow(_LOAD, delivery_id)
     if row is None or row["status"] != "pending" or row["round"] != round_:
@@ -130,6 +136,26 @@ async def attempt_delivery(
         async with pool.acquire() as conn:
             await _finish(conn, delivery_id, round_, "failed", attempts=row["attempts"])
         return Attempted(None)
+    if slots is None:
+        return await _attempt(pool, sender, box, row, round_, schedule)
+    holder = f"{delivery_id}:{round_}"
+    if not await slots.take(row["endpoint_id"], holder):
+        return Attempted(None, busy=True)
+    try:
+        return await _attempt(pool, sender, box, row, round_, schedule)
+    finally:
+        await slots.give_back(row["endpoint_id"], holder)
+
+
+async def _attempt(
+    pool: asyncpg.Pool,
+    sender: WebhookSender,
+    box: SecretBox,
+    row: asyncpg.Record,
+    round_: int,
+    schedule: Sequence[float],
+) -> Attempted:
+    delivery_id: uuid.UUID = row["id"]
     secrets = [box.open(row["sealed_secret"])]
     if row["sealed_previous_secret"] is not None:
         secrets.append(box.open(row["sealed_previous_secret"]))
