@@ -81,7 +81,10 @@ def _slots(ctx: dict[str, Any]) -> EndpointSlots:
     )
 
 
-async def deliver_webhook(ctx: dict[str, Any], delivery_id: str, round_: int) -> None:
+async def deliver_webhook(
+    ctx: dict[str, Any], delivery_id: str, round_: int, endpoint_id: str | None = None
+) -> None:
+    """``endpoint_id`` is absent only from jobs queued before it was carried."""
     attempted = await attempt_delivery(
         ctx["db_pool"],
         ctx["webhook_sender"],
@@ -90,6 +93,7 @@ async def deliver_webhook(ctx: dict[str, Any], delivery_id: str, round_: int) ->
         round_,
         schedule=ctx["webhook_schedule"],
         slots=_slots(ctx),
+        endpoint_id=uuid.UUID(endpoint_id) if endpoint_id else None,
     )
     if attempted.busy:
         # The endpoint has its share of attempts under way: look again later, unsent.

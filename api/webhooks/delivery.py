@@ -125,9 +125,31 @@ async def attempt_delivery(
     *,
     schedule: Sequence[float] = RETRY_SCHEDULE_SECONDS,
     slots: EndpointSlots | None = None,
+    endpoint_id: uuid.UUID | None = None,
 ) -> Attempted:
     """One attempt, unless the message is finished, of an older round, or its endpoint has
-    every slot taken (``busy``: the caller looks again later)."""
+    every slot taken (``busy``: the caller looks again later). Given the message's
+    ``endpoint_id`` (the job carries it), a busy endpoint costs one Redis call and no query."""
+    if slots is not None and endpoint_id is not None:
+        holder = f"{delivery_id}:{round_}"
+        if not await slots.take(endpoint_id, holder):
+            return Attempted(None, busy=True)
+        try:
+            return await _load_and_attempt(pool, sender, box, delivery_id, round_, schedule)
+        finally:
+            await slots.give_back(endpoint_id, holder)
+    return await _load_and_attempt(pool, sender, box, delivery_id, round_, schedule, slots)
+
+
+async def _load_and_attempt(
+    pool: asyncpg.Pool,
+    sender: WebhookSender,
+    box: SecretBox,
+    delivery_id: uuid.UUID,
+    round_: int,
+    schedule: Sequence[float],
+    slots: EndpointSlots | None = None,
+) -> Attempted:
     async with pool.acquire() as conn:
         row = await conn.fetchrow(_LOAD, delivery_id)
     if row is None or row["status"] != "pending" or row["round"] != round_:

@@ -18,7 +18,7 @@ import uuid
 from redis.asyncio import Redis
 
 SLOTS_PER_ENDPOINT = 4
-BUSY_WAIT_BASE_SECONDS = 0.5
+BUSY_WAIT_BASE_SECONDS = 1.0
 BUSY_WAIT_MAX_SECONDS = 30.0
 
 # KEYS[1] the endpoint's set; ARGV: holder, slots, lease (ms). Redis's own clock, so the
