@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench bench-push clean pwa
+.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -34,12 +34,19 @@ bench: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/push.py
+	$(BIN)/python bench/webhooks.py
 
 # Web Push alone: pushes/s per worker process beside the push service's ceiling, and
 # commit → push p95 with an idle queue.
 bench-push: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/push.py
+
+# Webhooks alone: signed deliveries/s per worker process beside the loopback receiver's ceiling,
+# and a healthy endpoint's rate beside a dead one.
+bench-webhooks: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/webhooks.py
 
 pytest: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh

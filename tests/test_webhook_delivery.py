@@ -106,14 +106,26 @@ async def fan_out(db: asyncpg.Connection, redis: Any, application_id: str) -> li
         await asyncio.sleep(0.02)
 
 
-async def run_worker(settings: Settings, *, timeout: float = 2.0) -> None:
+COMPRESSED_SCHEDULE = (0, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05)
+
+
+async def run_worker(
+    settings: Settings,
+    *,
+    timeout: float = 2.0,
+    schedule: tuple[float, ...] = COMPRESSED_SCHEDULE,
+    endpoint_slots: int = 4,
+    busy_wait: float = 0.05,
+) -> None:
     worker = create_worker(
         WorkerSettings,
         redis_settings=redis_settings(settings.redis_url),
         ctx={
             "settings": settings,
             "webhook_sender": WebhookSender(production=False, timeout=timeout),
-            "webhook_schedule": (0, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05),
+            "webhook_schedule": schedule,
+            "webhook_endpoint_slots": endpoint_slots,
+            "webhook_busy_wait_seconds": busy_wait,
             "sms_retry_step_seconds": 0.05,
         },
         cron_jobs=None,

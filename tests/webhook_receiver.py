@@ -1,6 +1,7 @@
 """A real webhook receiver on loopback for the tests: every request is verified with the
 reference ``standardwebhooks`` package against the secrets it holds, and recorded; its
-answers can be scripted (a status, or a stall past the sender's time-out)."""
+answers can be scripted (a status, or a stall past the sender's time-out), delayed
+(``answer_delay``: a slow but working receiver) and counted while in flight."""
 
 from __future__ import annotations
 
@@ -30,10 +31,15 @@ class LoopbackReceiver:
     requests: list[Received] = field(default_factory=list)
     script: deque[int | float] = field(default_factory=deque)  # int: status; float: stall s
     default_answer: int = 200
+    answer_delay: float = 0.0
+    port: int = 0  # 0: any free port; a fixed one to come up where a dead receiver was
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        ThreadingHTTPServer.allow_reuse_address = True
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hooks"
         self._thread = threading.Thread(
@@ -79,6 +85,18 @@ class LoopbackReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                with receiver._lock:
+                    receiver.in_flight += 1
+                    receiver.max_in_flight = max(receiver.max_in_flight, receiver.in_flight)
+                try:
+                    self._post()
+                finally:
+                    with receiver._lock:
+                        receiver.in_flight -= 1
+
+            def _post(self) -> None:
+                if receiver.answer_delay:
+                    time.sleep(receiver.answer_delay)
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with receiver._lock:

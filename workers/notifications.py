@@ -17,6 +17,7 @@ import asyncpg
 from arq.worker import func
 
 from api.notifications.events_in import ApplicationEvent, application_event, status_of
+from api.notifications.notices import push_job_id
 from api.notifications.rules import KINDS, Kind, kinds_for
 from api.notifications.texts import notification_params
 from workers.sms_fallback import sms_fallback_job_id
@@ -54,10 +55,6 @@ _SMS_KINDS = """
 SELECT id FROM notifications WHERE event_id = $1 AND citizen_id IS NOT NULL AND kind = ANY($2)
 """
 SMS_KINDS: list[str] = [kind.name for kind in KINDS.values() if kind.sms]
-
-
-def push_job_id(notification_id: uuid.UUID, subscription_id: uuid.UUID) -> str:
-    return f"push:{notification_id}:{subscription_id}"
 
 
 async def _create(

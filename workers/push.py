@@ -29,8 +29,8 @@ from api.messages import Localised
 from api.notifications.rules import KINDS
 from api.notifications.texts import (
     PushPayload,
-    application_url,
     encode_payload,
+    notification_url,
     title_and_body,
 )
 from workers.sms_fallback import sms_fallback_job_id
@@ -123,7 +123,7 @@ def _payload(row: asyncpg.Record) -> PushPayload:
         body=body,
         receipt_code=row["receipt_code"],
         status=row["params"].get("status", ""),
-        url=application_url(row["application_id"]),
+        url=notification_url(row["kind"], row["application_id"], row["params"]),
     )
 
 
@@ -153,7 +153,8 @@ async def send_push(ctx: dict[str, Any], notification_id: str, subscription_id: 
         encode_payload(payload),
         ttl=kind.ttl_seconds,
         urgency=kind.urgency,
-        topic=topic_for(row["application_id"].bytes),
+        # An account notice replaces only itself on a phone that was offline.
+        topic=topic_for((row["application_id"] or row["id"]).bytes),
     )
     status = outcome(answer)
     attempt = int(ctx.get("job_try", 1))

@@ -10,6 +10,11 @@ above the schedule's ten attempts.
 The worker context may be given ``webhook_sender`` (a ``WebhookSender``) and
 ``webhook_schedule`` (seconds between attempts) before start-up; the tests use a compressed
 schedule this way. Production keeps ``RETRY_SCHEDULE_SECONDS``.
+
+At most ``webhook_endpoint_slots`` attempts (default ``SLOTS_PER_ENDPOINT``) are in flight per
+endpoint across all workers (api/webhooks/endpoint_slots.py); a job that finds its endpoint's
+slots taken is deferred without an attempt (``webhook_busy_wait_seconds``: the first wait).
+Such deferrals count as arq tries, hence arq's limit far above anything a backlog reaches.
 """
 
 from __future__ import annotations
@@ -22,21 +27,31 @@ from arq import Retry
 from arq.worker import func
 
 from api.clients.webhooks import WebhookSender
+from api.notifications.notices import queue_pushes
 from api.settings import Settings
 from api.webhooks.delivery import RETRY_SCHEDULE_SECONDS, attempt_delivery
+from api.webhooks.endpoint_slots import (
+    BUSY_WAIT_BASE_SECONDS,
+    SLOTS_PER_ENDPOINT,
+    EndpointSlots,
+    busy_wait,
+)
 from api.webhooks.fanout import enqueue_webhook_deliveries
 from api.webhooks.signing_secrets import SecretBox
 
 logger = logging.getLogger("workers.webhooks")
 
-# arq's try limit for a delivery job: never the one that stops it (the schedule is).
-_ARQ_TRIES = 1000
+# arq's try limit for a delivery job: never the one that stops it (the schedule is; a job
+# deferred because its endpoint is busy uses a try each time, at most every 30 s).
+_ARQ_TRIES = 1_000_000
 
 
 def prepare(ctx: dict[str, Any], settings: Settings) -> None:
     """Put what the jobs use into the worker context (kept when given already)."""
     ctx.setdefault("webhook_sender", WebhookSender(production=settings.is_production))
     ctx.setdefault("webhook_schedule", RETRY_SCHEDULE_SECONDS)
+    ctx.setdefault("webhook_endpoint_slots", SLOTS_PER_ENDPOINT)
+    ctx.setdefault("webhook_busy_wait_seconds", BUSY_WAIT_BASE_SECONDS)
     ctx["webhook_box"] = SecretBox(settings.secret_key, settings.access_token_previous_keys)
 
 
@@ -56,7 +71,20 @@ async def fan_out_webhooks(ctx: dict[str, Any], event_id: str) -> int:
     return queued
 
 
-async def deliver_webhook(ctx: dict[str, Any], delivery_id: str, round_: int) -> None:
+def _slots(ctx: dict[str, Any]) -> EndpointSlots:
+    sender: WebhookSender = ctx["webhook_sender"]
+    return EndpointSlots(
+        ctx["redis"],
+        per_endpoint=int(ctx["webhook_endpoint_slots"]),
+        # A killed worker's slots free themselves once no attempt of it can be running.
+        lease_seconds=2 * sender.timeout,
+    )
+
+
+async def deliver_webhook(
+    ctx: dict[str, Any], delivery_id: str, round_: int, endpoint_id: str | None = None
+) -> None:
+    """``endpoint_id`` is absent only from jobs queued before it was carried."""
     attempted = await attempt_delivery(
         ctx["db_pool"],
         ctx["webhook_sender"],
@@ -64,7 +92,18 @@ async def deliver_webhook(ctx: dict[str, Any], delivery_id: str, round_: int) ->
         uuid.UUID(delivery_id),
         round_,
         schedule=ctx["webhook_schedule"],
+        slots=_slots(ctx),
+        endpoint_id=uuid.UUID(endpoint_id) if endpoint_id else None,
     )
+    if attempted.busy:
+        # The endpoint has its share of attempts under way: look again later, unsent.
+        raise Retry(
+            defer=busy_wait(
+                int(ctx.get("job_try", 1)), base=float(ctx["webhook_busy_wait_seconds"])
+            )
+        )
+    # The endpoint was disabled by this attempt: its admins' notice is committed; push it.
+    await queue_pushes(ctx["redis"], attempted.pushes)
     if attempted.wait is not None:
         logger.info(
             "webhook attempt failed; retrying",

@@ -135,7 +135,9 @@ class AuthController(Controller):
             limit=STAFF_LOGIN_PER_IP_LIMIT,
             window_seconds=STAFF_LOGIN_PER_IP_WINDOW_SECONDS,
         )
-        return await _auth(db, state).staff_login(data.username, data.password, address)
+        return await _auth(db, state).staff_login(
+            data.username, data.password, address, state.redis
+        )
 
     @post(
         "/refresh",

@@ -158,7 +158,7 @@ DELETE FROM staff_login_throttle
 WHERE last_failure_at < now() - make_interval(secs => $1) AND blocked_until < now()
 """
 
-# No outbox event: the officer's in-app notice will be built from these rows.
+# No outbox event: the officer's inbox notice is written beside it (api/notifications/notices.py).
 _RECORD_SUSPICIOUS_FAILURES = """
 INSERT INTO audit_log (actor_kind, actor_role, action, unit_code, note, request_id)
 VALUES ('system', 'system', 'auth.suspicious_failures', $1, $2, $3)

@@ -14,6 +14,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 from arq.connections import ArqRedis
@@ -53,6 +54,12 @@ from api.core.tokens import (
     new_refresh_token,
 )
 from api.messages import DEFAULT_LANGUAGE, Message
+from api.notifications.notices import (
+    SUSPICIOUS_SIGN_IN,
+    PushTarget,
+    create_staff_notice,
+    queue_pushes,
+)
 from api.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -190,7 +197,9 @@ class AuthService:
         challenge_id: uuid.UUID = challenge["id"]
         return challenge_id
 
-    async def staff_login(self, username: str, password: str, client_ip: str) -> TokenPair:
+    async def staff_login(
+        self, username: str, password: str, client_ip: str, redis: ArqRedis
+    ) -> TokenPair:
         """Sign a staff member in. A wrong password and an unknown username get the same answer
         after the same work; so does a pair held back after repeated failures (see
         api.accounts.login_throttle), which is refused before the password is checked."""
@@ -217,16 +226,21 @@ class AuthService:
                 return await self._open_session(staff_account(member))
             after = after_failure(state)
             await throttle.record_failure(username_hash, client_ip, after)
+            pushes: list[PushTarget] = []
             if after.delay_seconds and member is not None:
-                await self._report_suspicious_failures(member, client_ip, after)
-        # The failure must count although the request fails, so the transaction commits first.
+                pushes = await self._report_suspicious_failures(member, client_ip, after)
+        # The failure must count although the request fails, so the transaction commits first;
+        # the notice's pushes are queued only once it is committed.
+        await queue_pushes(redis, pushes)
         raise RateLimited(after.delay_seconds) if after.delay_seconds else InvalidCredentials()
 
     async def _report_suspicious_failures(
         self, member: asyncpg.Record, client_ip: str, after: AfterFailure
-    ) -> None:
-        """Tell the officer that someone keeps failing to sign in as them: an audit row now (the
-        in-app notice is built from it once notifications exist) and a log line."""
+    ) -> list[PushTarget]:
+        """Tell the officer that someone keeps failing to sign in as them: an audit row and an
+        inbox notice in the same transaction (one notice per officer and hour, however many
+        delays the attacker runs into; the audit log keeps each), and a log line. Returns the
+        notice's pushes to queue after the commit."""
         details: dict[str, object] = {
             "staff_id": str(member["id"]),
             "client_ip": client_ip,
@@ -235,6 +249,18 @@ class AuthService:
         }
         await StaffRepository(self._conn).record_suspicious_failures(
             member["unit_code"], details, request_id_var.get()
+        )
+        hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
+        pushes = await create_staff_notice(
+            self._conn,
+            kind=SUSPICIOUS_SIGN_IN,
+            staff_ids=[member["id"]],
+            dedupe_key=f"{SUSPICIOUS_SIGN_IN}:{hour}",
+            params={
+                "failures": str(after.failures),
+                "client_ip": client_ip,
+                "retry_minutes": str(max(1, after.delay_seconds // 60)),
+            },
         )
         logger.warning(
             "suspicious sign-in failures",
@@ -245,6 +271,7 @@ class AuthService:
                 "retry_after": after.delay_seconds,
             },
         )
+        return pushes
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Rotate: the presented token is spent and a new pair is issued for the same session."""

@@ -73,6 +73,11 @@ class WebhookSender:
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
 
+    @property
+    def timeout(self) -> float:
+        """The longest one attempt takes."""
+        return self._timeout
+
     async def aclose(self) -> None:
         await self._client.aclose()
 

@@ -19,8 +19,10 @@ from api.notifications.events_in import (
     Overdue,
     StatusChange,
 )
+from api.notifications.notices import SUSPICIOUS_SIGN_IN, WEBHOOK_DISABLED
 
-Audience = Literal["citizen", "unit_officers"]
+# "account": an account notice (api/notifications/notices.py), whose creator names the people.
+Audience = Literal["citizen", "unit_officers", "account"]
 
 DAY = 24 * 3600
 
@@ -56,9 +58,23 @@ DUE_DATE_CHANGED = Kind("due_date_changed", "citizen", urgency="high", sms=True)
 NEW_IN_UNIT = Kind("new_in_unit", "unit_officers")
 DUE_SOON = Kind("due_soon", "unit_officers", ttl_seconds=DAY)
 OVERDUE = Kind("overdue", "unit_officers", urgency="high")
+# Account notices: someone keeps failing to sign in as the officer (the officer should act
+# now); an agency's webhook endpoint was disabled.
+SUSPICIOUS_SIGN_IN_NOTICE = Kind(SUSPICIOUS_SIGN_IN, "account", urgency="high", ttl_seconds=DAY)
+WEBHOOK_DISABLED_NOTICE = Kind(WEBHOOK_DISABLED, "account", urgency="high")
 KINDS: dict[str, Kind] = {
     **CITIZEN_KINDS,
-    **{kind.name: kind for kind in (DUE_DATE_CHANGED, NEW_IN_UNIT, DUE_SOON, OVERDUE)},
+    **{
+        kind.name: kind
+        for kind in (
+            DUE_DATE_CHANGED,
+            NEW_IN_UNIT,
+            DUE_SOON,
+            OVERDUE,
+            SUSPICIOUS_SIGN_IN_NOTICE,
+            WEBHOOK_DISABLED_NOTICE,
+        )
+    },
 }
 
 

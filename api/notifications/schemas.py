@@ -10,11 +10,15 @@ import msgspec
 
 
 class NotificationRead(msgspec.Struct, frozen=True):
+    """One notification. An account notice (``suspicious_sign_in``, ``webhook_disabled``) is
+    about no application: ``application_id`` and ``receipt_code`` are null, ``status`` is
+    empty and ``url`` names the screen to act on it."""
+
     id: uuid.UUID
     kind: str
     title: str
     body: str
-    application_id: uuid.UUID
+    application_id: uuid.UUID | None
     receipt_code: str | None
     status: str
     url: str

@@ -13,7 +13,7 @@ from api.core.problems import FieldProblem, validation_failed
 from api.messages import Localised
 from api.notifications.repository import InboxRepository
 from api.notifications.schemas import MarkedRead, MarkRead, NotificationPage, NotificationRead
-from api.notifications.texts import application_url, title_and_body
+from api.notifications.texts import notification_url, title_and_body
 
 
 class InboxService:
@@ -45,7 +45,7 @@ class InboxService:
                     application_id=row["application_id"],
                     receipt_code=row["receipt_code"],
                     status=row["params"].get("status", ""),
-                    url=application_url(row["application_id"]),
+                    url=notification_url(row["kind"], row["application_id"], row["params"]),
                     created_at=row["created_at"],
                     read_at=row["read_at"],
                 )

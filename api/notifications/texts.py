@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from api.messages import Language, Localised, Message
+from api.notifications.notices import WEBHOOK_DISABLED
 from api.tracking.labels import status_message
 
 # Push services accept 4 KB of ciphertext; we stay well below.
@@ -31,12 +32,19 @@ def notification_params(
 
 def _values(params: Mapping[str, Any], procedure: Localised | None) -> dict[str, Any]:
     due = str(params.get("due_date") or "")
+    status = str(params.get("status", ""))
     return {
+        # An account notice's own parameters (api/notifications/notices.py), as stored.
+        **{name: str(value) for name, value in params.items()},
         "receipt_code": params.get("receipt_code", ""),
-        "status": status_message(str(params.get("status", ""))),
+        "status": status_message(status) if status else "",
         "procedure": procedure or Localised(vi="", en=""),
         # Vietnamese and English readers here both read day/month/year.
         "due_date": date.fromisoformat(due).strftime("%d/%m/%Y") if due else "",
+        # Why a webhook endpoint was disabled (gone or failing), in the reader's language.
+        "reason": Message(f"notifications.webhook-reasons.{params['reason']}")
+        if "reason" in params
+        else "",
     }
 
 
@@ -72,6 +80,16 @@ def sms_text(kind: str, params: Mapping[str, Any], language: Language) -> str:
 
 def application_url(application_id: uuid.UUID) -> str:
     return f"/applications/{application_id}"
+
+
+def notification_url(kind: str, application_id: uuid.UUID | None, params: Mapping[str, Any]) -> str:
+    """The screen a notification opens: its application's, or for an account notice the
+    screen where the reader acts on it."""
+    if application_id is not None:
+        return application_url(application_id)
+    if kind == WEBHOOK_DISABLED and params.get("endpoint_id"):
+        return f"/agency/webhooks/{params['endpoint_id']}"
+    return "/account"
 
 
 class PushPayload(msgspec.Struct, frozen=True):

@@ -27,6 +27,8 @@ import msgspec
 
 from api.applications.events import decode_event
 from api.clients.webhooks import Answer, WebhookSender
+from api.notifications.notices import WEBHOOK_DISABLED, PushTarget, create_staff_notice
+from api.webhooks.endpoint_slots import EndpointSlots
 from api.webhooks.signing_secrets import SecretBox
 
 RETRY_SCHEDULE_SECONDS: tuple[float, ...] = (
@@ -104,10 +106,14 @@ VALUES ($1, $2, $3, $4, $5, $6)
 
 
 class Attempted(msgspec.Struct, frozen=True):
-    """What the job does next: nothing (``wait`` None) or try again in ``wait`` seconds."""
+    """What the job does next: nothing (``wait`` None) or try again in ``wait`` seconds; and
+    the pushes of the agency admins' notice to queue when the attempt disabled the endpoint."""
 
     outcome: Outcome | None
     wait: float | None = None
+    pushes: tuple[PushTarget, ...] = ()
+    # The endpoint had every slot taken (api/webhooks/endpoint_slots.py): nothing was sent.
+    busy: bool = False
 
 
 async def attempt_delivery(
@@ -118,6 +124,31 @@ async def attempt_delivery(
     round_: int,
     *,
     schedule: Sequence[float] = RETRY_SCHEDULE_SECONDS,
+    slots: EndpointSlots | None = None,
+    endpoint_id: uuid.UUID | None = None,
+) -> Attempted:
+    """One attempt, unless the message is finished, of an older round, or its endpoint has
+    every slot taken (``busy``: the caller looks again later). Given the message's
+    ``endpoint_id`` (the job carries it), a busy endpoint costs one Redis call and no query."""
+    if slots is not None and endpoint_id is not None:
+        holder = f"{delivery_id}:{round_}"
+        if not await slots.take(endpoint_id, holder):
+            return Attempted(None, busy=True)
+        try:
+            return await _load_and_attempt(pool, sender, box, delivery_id, round_, schedule)
+        finally:
+            await slots.give_back(endpoint_id, holder)
+    return await _load_and_attempt(pool, sender, box, delivery_id, round_, schedule, slots)
+
+
+async def _load_and_attempt(
+    pool: asyncpg.Pool,
+    sender: WebhookSender,
+    box: SecretBox,
+    delivery_id: uuid.UUID,
+    round_: int,
+    schedule: Sequence[float],
+    slots: EndpointSlots | None = None,
 ) -> Attempted:
     async with pool.acquire() as conn:
         row = await conn.fetchrow(_LOAD, delivery_id)
@@ -127,6 +158,26 @@ async def attempt_delivery(
         async with pool.acquire() as conn:
             await _finish(conn, delivery_id, round_, "failed", attempts=row["attempts"])
         return Attempted(None)
+    if slots is None:
+        return await _attempt(pool, sender, box, row, round_, schedule)
+    holder = f"{delivery_id}:{round_}"
+    if not await slots.take(row["endpoint_id"], holder):
+        return Attempted(None, busy=True)
+    try:
+        return await _attempt(pool, sender, box, row, round_, schedule)
+    finally:
+        await slots.give_back(row["endpoint_id"], holder)
+
+
+async def _attempt(
+    pool: asyncpg.Pool,
+    sender: WebhookSender,
+    box: SecretBox,
+    row: asyncpg.Record,
+    round_: int,
+    schedule: Sequence[float],
+) -> Attempted:
+    delivery_id: uuid.UUID = row["id"]
     secrets = [box.open(row["sealed_secret"])]
     if row["sealed_previous_secret"] is not None:
         secrets.append(box.open(row["sealed_previous_secret"]))
@@ -149,8 +200,8 @@ async def attempt_delivery(
             answer.excerpt,
         )
         await _finish(conn, delivery_id, round_, status, attempts=attempts)
-        await _track_endpoint(conn, row["endpoint_id"], outcome)
-    return Attempted(outcome, wait)
+        pushes = await _track_endpoint(conn, row["endpoint_id"], outcome)
+    return Attempted(outcome, wait, tuple(pushes))
 
 
 async def _finish(
@@ -169,15 +220,16 @@ async def _finish(
 
 async def _track_endpoint(
     conn: asyncpg.Connection, endpoint_id: uuid.UUID, outcome: Outcome
-) -> None:
-    """A success clears the endpoint's run of failures; 410, or failures for 5 days, disable it."""
+) -> list[PushTarget]:
+    """A success clears the endpoint's run of failures; 410, or failures for 5 days, disable it
+    (the pushes of the admins' notice, to queue after the commit)."""
     if outcome == "delivered":
         await conn.execute(
             "UPDATE webhook_endpoints SET failing_since = NULL"
             " WHERE id = $1 AND failing_since IS NOT NULL",
             endpoint_id,
         )
-        return
+        return []
     reason = "gone" if outcome == "gone" else None
     failing_since = await conn.fetchval(
         "UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now())"
@@ -186,22 +238,42 @@ async def _track_endpoint(
     )
     if reason is None and failing_since is not None and failing_since >= FAILING_DISABLES_AFTER:
         reason = "failing"
-    if reason is not None:
-        await disable_endpoint(conn, endpoint_id, reason)
+    if reason is None:
+        return []
+    return await disable_endpoint(conn, endpoint_id, reason)
 
 
-async def disable_endpoint(conn: asyncpg.Connection, endpoint_id: uuid.UUID, reason: str) -> None:
-    """Turn the endpoint off and tell its agency's admins (the audit log, action
-    ``agency.webhook.disabled``, note = the reason)."""
-    disabled = await conn.fetchval(
-        "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now()"
-        " WHERE id = $1 AND enabled RETURNING id",
-        endpoint_id,
-        reason,
+_DISABLE = """
+UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now()
+WHERE id = $1 AND enabled
+RETURNING agency_code, url
+"""
+
+_RECORD_DISABLED = """
+INSERT INTO audit_log (actor_kind, actor_role, action, note)
+VALUES ('system', 'system', 'agency.webhook.disabled', $1)
+RETURNING id
+"""
+
+_AGENCY_ADMINS = "SELECT id FROM staff WHERE role = 'agency_admin' AND agency_code = $1 AND active"
+
+
+async def disable_endpoint(
+    conn: asyncpg.Connection, endpoint_id: uuid.UUID, reason: str
+) -> list[PushTarget]:
+    """Turn the endpoint off and tell its agency's admins: the audit log (action
+    ``agency.webhook.disabled``, note = endpoint id and reason) and, in the same transaction,
+    a ``webhook_disabled`` notice in each admin's inbox (one per disabling: its dedupe key is
+    the audit row). Returns the notice's pushes, to queue after the commit."""
+    disabled = await conn.fetchrow(_DISABLE, endpoint_id, reason)
+    if disabled is None:
+        return []
+    audit_id = await conn.fetchval(_RECORD_DISABLED, f"{endpoint_id} {reason}")
+    admins = [row["id"] for row in await conn.fetch(_AGENCY_ADMINS, disabled["agency_code"])]
+    return await create_staff_notice(
+        conn,
+        kind=WEBHOOK_DISABLED,
+        staff_ids=admins,
+        dedupe_key=f"{WEBHOOK_DISABLED}:{audit_id}",
+        params={"endpoint_id": str(endpoint_id), "url": disabled["url"], "reason": reason},
     )
-    if disabled is not None:
-        await conn.execute(
-            "INSERT INTO audit_log (actor_kind, actor_role, action, note)"
-            " VALUES ('system', 'system', 'agency.webhook.disabled', $1)",
-            f"{endpoint_id} {reason}",
-        )

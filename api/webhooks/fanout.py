@@ -29,11 +29,11 @@ WITH targets AS (
     INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, application_id)
     SELECT id, $1, $3, $2 FROM targets
     ON CONFLICT (event_id, endpoint_id) DO NOTHING
-    RETURNING id, round
+    RETURNING id, round, endpoint_id
 )
-SELECT id, round FROM inserted
+SELECT id, round, endpoint_id FROM inserted
 UNION ALL
-SELECT d.id, d.round FROM webhook_deliveries d
+SELECT d.id, d.round, d.endpoint_id FROM webhook_deliveries d
 WHERE d.event_id = $1 AND d.status = 'pending' AND d.attempts = 0
 """
 
@@ -46,9 +46,17 @@ def fanout_job_id(event_id: uuid.UUID | str) -> str:
     return f"webhooks:{event_id}"
 
 
-async def enqueue_delivery(redis: ArqRedis, delivery_id: uuid.UUID, round_: int) -> None:
+async def enqueue_delivery(
+    redis: ArqRedis, delivery_id: uuid.UUID, round_: int, endpoint_id: uuid.UUID
+) -> None:
+    """Queue one attempt round of a message; the job carries its endpoint so that a busy
+    endpoint is seen without a query (api/webhooks/endpoint_slots.py)."""
     await redis.enqueue_job(
-        DELIVER_FUNCTION, str(delivery_id), round_, _job_id=delivery_job_id(delivery_id, round_)
+        DELIVER_FUNCTION,
+        str(delivery_id),
+        round_,
+        str(endpoint_id),
+        _job_id=delivery_job_id(delivery_id, round_),
     )
 
 
@@ -64,6 +72,6 @@ async def enqueue_webhook_deliveries(
     rows = await conn.fetch(
         _RECORD, event_row["id"], event_row["application_id"], event_row["type"], unit_code
     )
-    for row in {(row["id"], row["round"]) for row in rows}:
+    for row in {(row["id"], row["round"], row["endpoint_id"]) for row in rows}:
         await enqueue_delivery(redis, *row)
     return len({row["id"] for row in rows})

@@ -64,7 +64,7 @@ class DeliveryLogService:
         row = await self._repo.restart_delivery(delivery_id, endpoint_id)
         if row is None:
             raise DeliveryNotFound()
-        await enqueue_delivery(self._redis, row["id"], row["round"])
+        await enqueue_delivery(self._redis, row["id"], row["round"], endpoint_id)
         return ReplayQueued(queued=1)
 
     async def replay_failed_since(
@@ -73,5 +73,5 @@ class DeliveryLogService:
         await self._own(actor, endpoint_id)
         rows = await self._repo.restart_failed_since(endpoint_id, since)
         for row in rows:
-            await enqueue_delivery(self._redis, row["id"], row["round"])
+            await enqueue_delivery(self._redis, row["id"], row["round"], endpoint_id)
         return ReplayQueued(queued=len(rows))

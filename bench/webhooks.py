@@ -1,0 +1,283 @@
+"""Webhook benchmark: deliveries per second of one worker process (Standard Webhooks signing
+included) to a loopback receiver, beside that receiver's own ceiling measured in the same run,
+and the same drain with a dead endpoint subscribed too (it must not slow the healthy one much:
+it holds at most its endpoint slots, api/webhooks/endpoint_slots.py).
+
+    .venv/bin/python bench/webhooks.py [--messages 2000] [--seconds 3]
+
+It creates a throw-away database, starts a loopback receiver (an aiohttp server in its own
+process answering 200 at once and counting arrivals per path, without verifying: the tests
+verify every signature; here the sender is measured) and a dead one (accepts connections and
+never answers, so each attempt lasts the sender's whole 15 s time-out). The delivery jobs are
+queued first, as the relay's fan-out queues them, then one production worker
+(``python -m workers --burst``) drains them.
+
+  1. the receiver's ceiling: a tight aiohttp client posting a webhook-sized body;
+  2. one healthy endpoint, ``--messages`` events: deliveries/s from the first arrival to the
+     last, and the worker's CPU time per delivery over the same span;
+  3. the same with a dead endpoint subscribed to the same events: the healthy endpoint's rate.
+Redis database 11 (``BENCH_REDIS_URL``) is flushed first. Only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.core.jobs import job_pool  # noqa: E402
+from api.migrate import migrate  # noqa: E402
+from api.webhooks.fanout import enqueue_webhook_deliveries  # noqa: E402
+from api.webhooks.signing_secrets import SecretBox, new_signing_secret  # noqa: E402
+from bench.push import cpu_seconds, record_event  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+from tests.support import citizen, draft_application  # noqa: E402
+
+ADMIN_DSN = os.environ.get(
+    "BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+BODY = os.urandom(900)  # about the size of a signed application event
+
+
+# ----- the loopback receiver (run with --serve PORT) ----------------------------------------
+
+
+def serve(port: int) -> None:
+    counts: dict[str, int] = {}
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+
+    async def hook(request: web.Request) -> web.Response:
+        await request.read()
+        now = time.time()
+        counts[request.path] = counts.get(request.path, 0) + 1
+        first.setdefault(request.path, now)
+        last[request.path] = now
+        return web.Response(status=200, text="ok")
+
+    async def stats(request: web.Request) -> web.Response:
+        path = request.query["path"]
+        return web.json_response(
+            {"count": counts.get(path, 0), "first": first.get(path), "last": last.get(path)}
+        )
+
+    app = web.Application()
+    app.router.add_post("/hooks/{name}", hook)
+    app.router.add_get("/stats", stats)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+class DeadReceiver:
+    """Accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(1024)
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/hooks/dead"
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+# ----- figures ----------------------------------------------------------------------------
+
+
+async def receiver_ceiling(origin: str, seconds: float, concurrency: int = 32) -> float:
+    count = 0
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as http:
+
+        async def hammer() -> None:
+            nonlocal count
+            while time.monotonic() < deadline:
+                async with http.post(f"{origin}/hooks/ceiling", data=BODY) as response:
+                    await response.read()
+                count += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(hammer() for _ in range(concurrency)))
+        return count / (time.monotonic() - started)
+
+
+async def add_endpoint(conn: asyncpg.Connection, box: SecretBox, url: str) -> None:
+    agency = await conn.fetchval("SELECT agency_code FROM units WHERE code = '00004'")
+    await conn.execute(
+        "INSERT INTO webhook_endpoints (agency_code, url, event_types, sealed_secret)"
+        " VALUES ($1, $2, $3, $4)",
+        agency,
+        url,
+        ["application.approved"],
+        box.seal(new_signing_secret()),
+    )
+
+
+async def queue_events(conn: asyncpg.Connection, settings_key: str, messages: int) -> None:
+    """``messages`` approved events of one application, each fanned out as the relay does."""
+    from api.settings import Settings
+
+    settings = Settings(app_env="test", database_url="", secret_key=settings_key)
+    citizen_id, _ = await citizen(conn, settings)
+    application_id = await draft_application(conn, citizen_id)
+    redis = job_pool(REDIS_URL)
+    try:
+        for _ in range(messages):
+            event_id = await record_event(conn, application_id, citizen_id)
+            row = await conn.fetchrow(
+                "SELECT id, application_id, type, payload FROM events WHERE id = $1", event_id
+            )
+            await enqueue_webhook_deliveries(conn, redis, row)
+    finally:
+        await redis.aclose()
+
+
+def start_worker(dsn: str, secret_key: str, *, quiet: bool = False) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": dsn,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": secret_key,
+        "LOG_LEVEL": "ERROR",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "workers", "--burst"],
+        cwd=ROOT,
+        env=env,
+        # Stopped while the dead endpoint's attempts hang: its cancelled jobs say so at length.
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
+
+
+async def drain(
+    origin: str, path: str, messages: int, worker: subprocess.Popen[bytes]
+) -> tuple[float, float]:
+    """Deliveries/s to ``path`` from its first arrival to its last, and the worker's CPU
+    seconds per delivery over that span."""
+    async with aiohttp.ClientSession() as http:
+
+        async def stats() -> dict[str, float]:
+            async with http.get(f"{origin}/stats", params={"path": path}) as response:
+                data: dict[str, float] = await response.json()
+                return data
+
+        # Polling another process's counter over HTTP: nothing here to wait on instead.
+        while (await stats())["count"] == 0:  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+        cpu_before = cpu_seconds(worker.pid)
+        at_first = await stats()
+        while (current := await stats())["count"] < messages:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        cpu = cpu_seconds(worker.pid) - cpu_before
+    span = current["last"] - current["first"]
+    delivered = current["count"] - 1
+    return delivered / span, cpu / max(1, current["count"] - at_first["count"])
+
+
+async def run(args: argparse.Namespace, dsn: str, secret_key: str, origin: str) -> None:
+    ceiling = await receiver_ceiling(origin, args.seconds)
+    box = SecretBox(secret_key)
+    conn = await asyncpg.connect(dsn)
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    cores = os.cpu_count() or 1
+    print(f"machine: {cores} cores; load average {os.getloadavg()[0]:.1f} (other work on it)")
+    print(f"{'receiver ceiling (no verify)':<44} {ceiling:9.1f}/s requests")
+    try:
+        await add_endpoint(conn, box, f"{origin}/hooks/alone")
+        await queue_events(conn, secret_key, args.messages)
+        worker = start_worker(dsn, secret_key)
+        try:
+            rate, cpu = await drain(origin, "/hooks/alone", args.messages, worker)
+        finally:
+            worker.wait(timeout=120)
+        print(
+            f"{'deliveries, 1 worker, 1 endpoint':<44} {rate:9.1f}/s   "
+            f"({args.messages} signed messages; {cpu * 1000:.2f} ms worker CPU each)"
+        )
+
+        await conn.execute(
+            "UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'manual'"
+        )
+        dead = DeadReceiver()
+        await add_endpoint(conn, box, f"{origin}/hooks/beside-dead")
+        await add_endpoint(conn, box, dead.url)
+        await queue_events(conn, secret_key, args.messages)
+        worker = start_worker(dsn, secret_key, quiet=True)
+        try:
+            rate, cpu = await drain(origin, "/hooks/beside-dead", args.messages, worker)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+            dead.close()
+        print(
+            f"{'deliveries, healthy endpoint beside a dead':<44} {rate:9.1f}/s   "
+            f"(the dead one holds at most its 4 slots of the worker's 10; each of its"
+            f" attempts waits the 15 s time-out)"
+        )
+        print("goal: the healthy endpoint's rate does not collapse beside a dead one")
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    name = f"motcua_hookbench_{uuid.uuid4().hex[:8]}"
+    dsn = ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    asyncio.run(migrate(dsn))
+    secret_key = "bench-secret-" + uuid.uuid4().hex
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    service = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], cwd=ROOT)
+    try:
+        _wait_alive(origin)
+        asyncio.run(run(args, dsn, secret_key, origin))
+    finally:
+        service.terminate()
+        service.wait(timeout=10)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=False
+        )
+
+
+def _wait_alive(origin: str) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{origin}/stats", params={"path": "/"}, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("the receiver did not start")
+
+
+if __name__ == "__main__":
+    main()
