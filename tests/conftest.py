@@ -166,3 +166,17 @@ def problem(
         assert body["type"] == f"/problems/{type_suffix}", body
     assert "Traceback" not in response.text
     return body
+
+
+@pytest.fixture
+async def relay_from_head(settings: Settings, served_app: ServedApp) -> AsyncIterator[None]:
+    """For tests that run a worker: its outbox relay starts at the feed's head, as a first start
+    does, rather than behind every event the suite wrote since an earlier test's worker
+    stopped (whose notifications and pushes belong to other tests); cleared again after."""
+    conn = await connect(settings.database_url)
+    try:
+        await conn.execute("DELETE FROM relay_cursors")
+        yield
+        await conn.execute("DELETE FROM relay_cursors")
+    finally:
+        await conn.close()

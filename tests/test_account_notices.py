@@ -35,6 +35,9 @@ from tests.test_webhook_delivery import (
 )
 from tests.webhook_receiver import LoopbackReceiver
 
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
+
 __all__ = ["agency", "receiver", "redis"]  # fixtures used by name below
 
 INBOX = "/api/v1/me/notifications"

@@ -28,6 +28,9 @@ from api.settings import Settings
 from tests.support import random_phone
 from workers.main import WorkerSettings
 
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
+
 OTP = "/api/v1/auth/otp"
 GATEWAY_TOKEN = "loopback-gateway-token-" + uuid.uuid4().hex
 WORKER_DEADLINE_SECONDS = 15

@@ -31,6 +31,9 @@ from tests.test_sms_delivery import GATEWAY_TOKEN, LoopbackSmsGateway
 from workers.main import WorkerSettings
 from workers.sms_fallback import send_sms_fallback
 
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
+
 # Fixtures: the loopback push service and SMS gateway.
 receiver = test_push_delivery.receiver
 redis = test_push_delivery.redis

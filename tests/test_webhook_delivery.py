@@ -29,6 +29,9 @@ from tests.test_applications import commune_codes, submitted
 from tests.webhook_receiver import LoopbackReceiver
 from workers.main import WorkerSettings
 
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
+
 WEBHOOKS = "/api/v1/agency/webhooks"
 ALL_TYPES = [
     "application.submitted",

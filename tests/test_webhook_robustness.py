@@ -29,6 +29,9 @@ from tests.test_push_delivery import ROOT, drained, record_event
 from tests.test_webhook_delivery import Agency, agency, redis, register, run_worker
 from tests.webhook_receiver import LoopbackReceiver
 
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
+
 __all__ = ["agency", "redis"]  # fixtures used by name below
 
 APPROVED = ["application.approved"]

@@ -11,12 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from arq.worker import create_worker
 
 from api.core.jobs import job_pool, redis_settings
 from api.settings import Settings
 from workers import housekeeping, notifications, push, relay, sla, sms, sms_fallback, webhooks
 from workers.main import CONCERNS, WorkerSettings
+
+# A worker runs here: its relay must start at the head of the outbox.
+pytestmark = pytest.mark.usefixtures("relay_from_head")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -90,6 +90,8 @@ SELECT count(*) FROM recorded
 
 
 def outcome(answer: PushAnswer) -> DeliveryStatus:
+    if answer.unusable_keys:
+        return "permanent-failure"
     code = answer.status_code
     if code is None or code == 429 or code >= 500:
         return "temporary-failure"

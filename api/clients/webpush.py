@@ -128,6 +128,8 @@ class PushAnswer(msgspec.Struct, frozen=True):
     """None: the push service could not be reached (or did not answer in time)."""
     retry_after: float | None = None
     """Seconds the service asked us to wait (``Retry-After``), if it said."""
+    unusable_keys: bool = False
+    """The subscription's keys do not decode: nothing was sent, and nothing ever will be."""
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -171,13 +173,16 @@ class WebPushClient:
             "Urgency": urgency,
             "Topic": topic,
         }
-        pusher = WebPusher(
-            {
-                "endpoint": subscription.endpoint,
-                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-            },
-            aiohttp_session=self._http(),
-        )
+        try:
+            pusher = WebPusher(
+                {
+                    "endpoint": subscription.endpoint,
+                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+                },
+                aiohttp_session=self._http(),
+            )
+        except ValueError:  # keys the API would have refused: a row written some other way
+            return PushAnswer(status_code=None, unusable_keys=True)
         try:
             response = await pusher.send_async(
                 data, headers, ttl=ttl, content_encoding="aes128gcm", timeout=self._timeout

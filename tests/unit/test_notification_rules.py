@@ -88,3 +88,11 @@ def test_a_draft_withdrawn_by_the_clean_up_is_nobodys_news() -> None:
     assert names(discarded) == []
     after_filing = Withdrawn(**BASE, **OFFICER, from_status="received", to_status="withdrawn")
     assert names(after_filing) == ["withdrawn"]
+
+
+def test_a_subscription_whose_keys_do_not_decode_fails_for_good_without_retries() -> None:
+    from api.clients.webpush import PushAnswer
+    from workers.push import outcome
+
+    assert outcome(PushAnswer(status_code=None, unusable_keys=True)) == "permanent-failure"
+    assert outcome(PushAnswer(status_code=None)) == "temporary-failure"
