@@ -170,12 +170,21 @@ def problem(
 
 @pytest.fixture
 async def relay_from_head(settings: Settings, served_app: ServedApp) -> AsyncIterator[None]:
-    """For tests that run a worker: its outbox relay starts at the feed's head, as a first start
-    does, rather than behind every event the suite wrote since an earlier test's worker
-    stopped (whose notifications and pushes belong to other tests); cleared again after."""
+    """For tests that run a worker: its outbox relay starts from the feed's head as it is when
+    the test begins — not behind every event the suite wrote since an earlier test's worker
+    stopped (those notifications belong to other tests), and not after events the test writes
+    while its worker process is still starting."""
+    from api.core.changes import encode_feed_cursor, feed_head
+    from workers.relay import RELAY_NAME
+
     conn = await connect(settings.database_url)
     try:
-        await conn.execute("DELETE FROM relay_cursors")
+        await conn.execute(
+            "INSERT INTO relay_cursors (name, cursor) VALUES ($1, $2)"
+            " ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor",
+            RELAY_NAME,
+            encode_feed_cursor("events", await feed_head(conn)),
+        )
         yield
         await conn.execute("DELETE FROM relay_cursors")
     finally:
