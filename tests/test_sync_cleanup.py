@@ -1,5 +1,6 @@
 """What offline sync leaves behind goes: uploads never attached and receipt codes never used,
-once an outbox can no longer need them (the daily clean-up)."""
+once an outbox can no longer need them (the daily clean-up), and photos an offline intake
+wrote to storage before the intake was refused (at once, by the push)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from api.sync.cleanup import OUTBOX_GRACE_DAYS
 from tests.conftest import ServedApp
 from tests.support import citizen, staff
 from tests.sync_client import SyncClient
-from tests.sync_support import photo, submitted_applications
+from tests.sync_support import PROVINCE, applicant, intake_form, photo, submitted_applications
+from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
 from workers.housekeeping import daily_cleanup
 
 
@@ -140,5 +142,47 @@ async def test_the_daily_clean_up_drops_stale_uploads_and_codes_past_the_grace(
         # A stale upload is gone for the device too: it declares the file again.
         gone = await sync.http.get(f"/api/v1/sync/uploads/{stale_upload}", headers=sync.headers)
         assert gone.status_code == 404
+    finally:
+        await sync.close()
+
+
+async def test_a_refused_offline_intake_leaves_no_photo_in_storage(
+    db: asyncpg.Connection, settings: Settings, served_app: ServedApp
+) -> None:
+    _, officer = await staff(db, settings, unit_code="32201")
+    sync = await device(served_app, officer, seed=13)
+    storage = ObjectStorage(settings)
+    rng = random.Random(14)
+    try:
+        (code,) = await sync.reserve(1)
+        upload_id = await sync.upload(photo(rng), "image/jpeg", chunk_size=4096)
+        incomplete = intake_form(PROVINCE, "32201")
+        del incomplete["mother_full_name"]
+        before = set(await storage.list_keys("applications/", start_after=None, limit=100_000))
+        intake = sync.command(
+            "counter_intake",
+            {
+                "procedure_code": COMMUNE_PROCEDURE,
+                "applicant": applicant(PROVINCE, "32201"),
+                "form": incomplete,
+                "receipt_code": code,
+                "documents": [{"upload_id": upload_id, "requirement": REQUIRED_CODES[0]}],
+            },
+            application_ref=sync.new_id(),
+        )
+        (answer,) = await sync.send([intake])
+        assert answer["outcome"] == "rejected", answer
+        after = set(await storage.list_keys("applications/", start_after=None, limit=100_000))
+        assert after == before, "the photo written before the refusal is gone"
+        row = await db.fetchrow(
+            "SELECT complete, document_id, (SELECT count(*) FROM sync_upload_chunks c"
+            " WHERE c.upload_id = u.id) AS chunks FROM sync_uploads u WHERE id = $1",
+            uuid.UUID(upload_id),
+        )
+        # The upload is untouched: the officer completes the form and sends a new intake.
+        assert row["complete"] and row["document_id"] is None and row["chunks"] > 0
+        assert await db.fetchval(
+            "SELECT application_id IS NULL FROM sync_receipt_codes WHERE code = $1", code
+        )
     finally:
         await sync.close()

@@ -84,6 +84,9 @@ class CommandRunner:
         self._uploads = UploadService(conn)
         self._processing = ProcessingService(conn, units, receipt_codes)
         self._documents = DocumentService(conn, storage, settings)
+        # Objects the current command wrote to storage: kept only if its answer is committed
+        # as applied (push.py deletes them otherwise).
+        self.written: list[str] = []
 
     async def application_of(self, command: Command) -> uuid.UUID:
         """The server id the command names, directly or by the client id of an intake."""
@@ -239,6 +242,7 @@ class CommandRunner:
                 sha256=upload["sha256"],
             ),
             data,
+            written=self.written,
         )
         await self._uploads.mark_used(reference.upload_id, document.document_id)
         return document.document_id
