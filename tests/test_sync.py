@@ -366,12 +366,16 @@ async def test_a_new_due_date_set_offline_is_applied_once_and_a_stale_one_confli
         reschedule = one.command(
             "set_new_due_date", {"new_due_date": new_date.isoformat(), "note": apology}, **target
         )
-        results = await one.send([no_apology, too_early, reschedule])
-        assert [r["outcome"] for r in results] == ["rejected", "rejected", "applied"]
+        as_transition = one.command(
+            "transition", {"action": "set_new_due_date", "note": apology}, **target
+        )
+        results = await one.send([no_apology, too_early, as_transition, reschedule])
+        assert [r["outcome"] for r in results] == ["rejected", "rejected", "rejected", "applied"]
         assert results[0]["problem"]["errors"][0]["path"] == "payload.note"
         assert results[1]["problem"]["errors"][0]["path"] == "new_due_date"
         assert results[1]["problem"]["errors"][0]["code"] == "not_later"
-        assert results[2]["version"] == 2
+        assert results[2]["problem"]["errors"][0]["path"] == "new_due_date"
+        assert results[3]["version"] == 2
         (replay,) = await one.send([reschedule])
         assert replay["outcome"] == "duplicate" and replay["first"]["version"] == 2
         # A colleague rescheduled the version they saw offline: the server moved first.
