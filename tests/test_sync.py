@@ -13,6 +13,8 @@ import asyncpg
 import httpx
 import msgspec
 
+from api.applications.calendar_store import load_working_calendar
+from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import citizen, staff
@@ -334,3 +336,72 @@ async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
     finally:
         await sync.close()
         await other.close()
+
+
+async def test_a_new_due_date_set_offline_is_applied_once_and_a_stale_one_conflicts(
+    db: asyncpg.Connection, settings: Settings, served_app: ServedApp
+) -> None:
+    citizen_id, _ = await citizen(db, settings)
+    _, officer = await staff(db, settings, unit_code="32244")
+    _, colleague = await staff(db, settings, unit_code="32244")
+    (application_id,) = await submitted_applications(db, citizen_id, "32244", 1)
+    calendar = await load_working_calendar(db)
+    await db.execute(
+        "UPDATE applications SET due_date = $2 WHERE id = $1",
+        application_id,
+        calendar.previous_working_day(vn_today()),
+    )
+    new_date = calendar.add_working_days(vn_today(), 3)
+    apology = "Xin lỗi ông/bà: hồ sơ cần xác minh thêm."
+    one = await device(served_app, officer, seed=7)
+    two = await device(served_app, colleague, seed=8)
+    try:
+        target = {"application_id": str(application_id), "base_version": 1}
+        no_apology = one.command(
+            "set_new_due_date", {"new_due_date": new_date.isoformat()}, **target
+        )
+        too_early = one.command(
+            "set_new_due_date", {"new_due_date": vn_today().isoformat(), "note": apology}, **target
+        )
+        reschedule = one.command(
+            "set_new_due_date", {"new_due_date": new_date.isoformat(), "note": apology}, **target
+        )
+        as_transition = one.command(
+            "transition", {"action": "set_new_due_date", "note": apology}, **target
+        )
+        results = await one.send([no_apology, too_early, as_transition, reschedule])
+        assert [r["outcome"] for r in results] == ["rejected", "rejected", "rejected", "applied"]
+        assert results[0]["problem"]["errors"][0]["path"] == "payload.note"
+        assert results[1]["problem"]["errors"][0]["path"] == "new_due_date"
+        assert results[1]["problem"]["errors"][0]["code"] == "not_later"
+        assert results[2]["problem"]["errors"][0]["path"] == "new_due_date"
+        assert results[3]["version"] == 2
+        (replay,) = await one.send([reschedule])
+        assert replay["outcome"] == "duplicate" and replay["first"]["version"] == 2
+        # A colleague rescheduled the version they saw offline: the server moved first.
+        later = calendar.add_working_days(new_date, 2)
+        stale = two.command(
+            "set_new_due_date", {"new_due_date": later.isoformat(), "note": apology}, **target
+        )
+        (conflict,) = await two.send([stale])
+        assert conflict["outcome"] == "conflict"
+        assert conflict["problem"]["type"] == "/problems/version-conflict"
+        assert conflict["current"]["version"] == 2
+        assert conflict["current"]["due_date"] == new_date.isoformat()
+        row = await db.fetchrow(
+            "SELECT due_date, version FROM applications WHERE id = $1", application_id
+        )
+        assert (row["due_date"], row["version"]) == (new_date, 2)
+        changes = await db.fetch(
+            "SELECT type FROM events WHERE application_id = $1", application_id
+        )
+        assert [c["type"] for c in changes] == ["application.due_date_changed"]
+        audit = await db.fetchrow(
+            "SELECT note, device_time FROM audit_log WHERE application_id = $1"
+            " AND action = 'application.set_new_due_date'",
+            application_id,
+        )
+        assert audit["note"] == apology and audit["device_time"] is not None
+    finally:
+        await one.close()
+        await two.close()

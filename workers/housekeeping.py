@@ -6,7 +6,8 @@
 - The daily clean-up: expired one-time codes and sign-in sessions (api/accounts/cleanup.py),
   drafts untouched for 30 days, withdrawn by the system with their documents deleted
   (api/applications/drafts_cleanup.py), and push subscriptions refused for good and silent
-  since (api/push/cleanup.py).
+  since (api/push/cleanup.py), and offline sync leftovers: uploads never attached and receipt
+  codes never used, once an outbox can no longer need them (api/sync/cleanup.py).
 - The hourly purge of staff sign-in failures nobody has repeated for a day.
 """
 
@@ -26,6 +27,7 @@ from api.core.tokens import receipt_check_key
 from api.documents.cleanup import SweepResult, sweep_staging_uploads
 from api.push.cleanup import purge_failed_subscriptions
 from api.settings import Settings
+from api.sync.cleanup import purge_sync_leftovers
 
 logger = logging.getLogger("workers.housekeeping")
 
@@ -54,6 +56,9 @@ class DailyCleanup(msgspec.Struct, frozen=True):
     drafts_withdrawn: int
     documents_deleted: int
     subscriptions: int
+    sync_uploads: int
+    receipt_codes: int
+    receipt_blocks: int
 
 
 async def daily_cleanup(ctx: dict[str, Any]) -> DailyCleanup:
@@ -69,12 +74,16 @@ async def daily_cleanup(ctx: dict[str, Any]) -> DailyCleanup:
         pool, ctx["storage"], ReceiptCodes(receipt_check_key(settings.secret_key))
     )
     subscriptions = await purge_failed_subscriptions(pool)
+    sync = await purge_sync_leftovers(pool)
     result = DailyCleanup(
         otps=sign_in.otps,
         sessions=sign_in.sessions,
         drafts_withdrawn=drafts.withdrawn,
         documents_deleted=drafts.documents_deleted,
         subscriptions=subscriptions,
+        sync_uploads=sync.uploads,
+        receipt_codes=sync.receipt_codes,
+        receipt_blocks=sync.receipt_blocks,
     )
     logger.info("daily clean-up", extra=msgspec.to_builtins(result))
     return result

@@ -263,11 +263,21 @@ class DocumentService:
         return verdict
 
     async def add_received(
-        self, actor: Actor, application_id: uuid.UUID, body: DocumentUploadCreate, data: bytes
+        self,
+        actor: Actor,
+        application_id: uuid.UUID,
+        body: DocumentUploadCreate,
+        data: bytes,
+        *,
+        written: list[str],
     ) -> DocumentRead:
         """Add a file whose bytes reached the API another way (offline sync's chunked uploads),
         under the same rules and checks as ``start_upload`` + ``complete_upload``, inside the
-        caller's transaction: a refused file raises ``DocumentRejected`` and leaves no row."""
+        caller's transaction: a refused file raises ``DocumentRejected`` and leaves no row.
+
+        The object is written before the caller's transaction commits, so its key goes into
+        ``written`` first: if that transaction rolls back, the caller deletes what is listed
+        there (no row will ever name it)."""
         async with self._conn.transaction():
             application, kind = await self._admit(actor, application_id, body)
             document_id = uuid.uuid4()
@@ -277,6 +287,7 @@ class DocumentService:
             verified = await self._verify_bytes(row, data)
             if isinstance(verified, str):
                 raise DocumentRejected(row.id, verified)
+            written.append(row.object_key)
             stored = await self._store(row, verified)
             await self._audit(actor, "document.uploaded", application, row)
         return _read(stored)

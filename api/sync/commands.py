@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import TypeVar
 
 import asyncpg
@@ -17,7 +18,8 @@ from api.applications.filing import FilingService
 from api.applications.journal import write_audit
 from api.applications.processing import MoveCommand, ProcessingService, ReservedReceipt
 from api.applications.receipts import ReceiptCodes
-from api.applications.schemas import ApplicationCreate
+from api.applications.schemas import ApplicationCreate, MissingDocument
+from api.applications.state_machine import Action
 from api.core.actors import Actor
 from api.core.problems import FieldProblem, NotFound, validation_failed
 from api.core.storage import ObjectStorage
@@ -32,6 +34,7 @@ from api.sync.schemas import (
     Command,
     CommandResult,
     CounterIntakePayload,
+    NewDueDatePayload,
     NotePayload,
     TransitionPayload,
     UploadReference,
@@ -40,6 +43,7 @@ from api.sync.uploads import UploadService
 
 P = TypeVar("P")
 _ERROR_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_MISSING_FIELD = re.compile(r"^Object missing required field `(?P<field>[^`]+)`")
 
 
 class PredecessorMissing(Exception):
@@ -52,7 +56,12 @@ def _payload(command: Command, shape: type[P]) -> P:
     except msgspec.ValidationError as exc:
         match = _ERROR_PATH.search(str(exc))
         path = "payload" + (match["path"] if match else "")
-        raise validation_failed([FieldProblem(path, "invalid")]) from None
+        missing = _MISSING_FIELD.match(str(exc))
+        if missing:
+            path = f"{path}.{missing['field']}"
+        raise validation_failed(
+            [FieldProblem(path, "required" if missing else "invalid")]
+        ) from None
 
 
 class CommandRunner:
@@ -75,6 +84,9 @@ class CommandRunner:
         self._uploads = UploadService(conn)
         self._processing = ProcessingService(conn, units, receipt_codes)
         self._documents = DocumentService(conn, storage, settings)
+        # Objects the current command wrote to storage: kept only if its answer is committed
+        # as applied (push.py deletes them otherwise).
+        self.written: list[str] = []
 
     async def application_of(self, command: Command) -> uuid.UUID:
         """The server id the command names, directly or by the client id of an intake."""
@@ -95,6 +107,8 @@ class CommandRunner:
     async def run(self, command: Command) -> CommandResult:
         if command.type == "transition":
             return await self._transition(command)
+        if command.type == "set_new_due_date":
+            return await self._new_due_date(command)
         if command.type == "counter_intake":
             return await self._counter_intake(command)
         if command.type == "attach_document":
@@ -107,6 +121,32 @@ class CommandRunner:
 
     async def _transition(self, command: Command) -> CommandResult:
         payload = _payload(command, TransitionPayload)
+        return await self._move(
+            command,
+            action=payload.action,
+            note=payload.note,
+            missing_documents=payload.missing_documents,
+        )
+
+    async def _new_due_date(self, command: Command) -> CommandResult:
+        payload = _payload(command, NewDueDatePayload)
+        return await self._move(
+            command,
+            action="set_new_due_date",
+            note=payload.note,
+            new_due_date=payload.new_due_date,
+        )
+
+    async def _move(
+        self,
+        command: Command,
+        *,
+        action: Action,
+        note: str | None,
+        missing_documents: list[MissingDocument] | None = None,
+        new_due_date: date | None = None,
+    ) -> CommandResult:
+        """A move of the state machine on the version the officer saw."""
         if command.base_version is None:
             raise validation_failed(
                 [FieldProblem("base_version", "required", "sync.fields.base-version-required")]
@@ -116,11 +156,12 @@ class CommandRunner:
             self._actor,
             application_id,
             MoveCommand(
-                action=payload.action,
+                action=action,
                 expected_version=command.base_version,
                 device_time=command.device_time,
-                note=payload.note,
-                missing_documents=payload.missing_documents,
+                note=note,
+                missing_documents=missing_documents,
+                new_due_date=new_due_date,
             ),
         )
         return _applied(
@@ -201,6 +242,7 @@ class CommandRunner:
                 sha256=upload["sha256"],
             ),
             data,
+            written=self.written,
         )
         await self._uploads.mark_used(reference.upload_id, document.document_id)
         return document.document_id

@@ -119,6 +119,33 @@ class PushService:
         command: Command,
         language: Language,
     ) -> CommandResult:
+        """The command's answer. Photos it wrote to storage stay only when the answer is
+        ``applied`` and committed; otherwise no row names them, and they are deleted."""
+        runner.written.clear()
+        result: CommandResult | None = None
+        try:
+            result = await self._answer(runner, actor, device, command, language)
+            return result
+        finally:
+            if runner.written and (result is None or result.outcome != "applied"):
+                await self._discard(runner.written)
+
+    async def _discard(self, keys: list[str]) -> None:
+        """Delete objects a rolled-back command wrote. A failure is logged, not raised: the
+        answer must not be lost, and no row will ever serve those keys."""
+        try:
+            await self._storage.delete_many(keys)
+        except Exception:
+            logger.exception("could not delete objects of a failed command", extra={"keys": keys})
+
+    async def _answer(
+        self,
+        runner: CommandRunner,
+        actor: Actor,
+        device: Device,
+        command: Command,
+        language: Language,
+    ) -> CommandResult:
         digest = fingerprint(command)
         try:
             async with self._conn.transaction():

@@ -140,7 +140,7 @@ class ReceiptBlock(msgspec.Struct, frozen=True):
 
 # ----- push ---------------------------------------------------------------------------------
 
-CommandType = Literal["counter_intake", "transition", "attach_document", "note"]
+CommandType = Literal["counter_intake", "transition", "set_new_due_date", "attach_document", "note"]
 
 
 class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -166,6 +166,16 @@ class TransitionPayload(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
     action: Action
     note: Note | None = None
     missing_documents: Annotated[list[MissingDocument], msgspec.Meta(max_length=50)] | None = None
+
+
+class NewDueDatePayload(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A late file's new deadline and the apology to the citizen (``set_new_due_date``)."""
+
+    new_due_date: Annotated[
+        date,
+        msgspec.Meta(description="A working day after today and after the current due date"),
+    ]
+    note: Annotated[Note, msgspec.Meta(description="The apology to the citizen")]
 
 
 class UploadReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
