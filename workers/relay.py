@@ -12,6 +12,13 @@ committed event, and keeps its cursor in ``relay_cursors``. Enqueueing to Redis 
 transaction with the cursor, so jobs have deterministic ids (``notify:<event id>``) and the
 cursor moves only after they are queued: a relay that dies in between queues them again, and
 the jobs' own deliveries table makes running one twice harmless.
+
+Queued jobs live only in Redis, so a Redis that comes back without its data (restarted
+without persistence, flushed, replaced) would lose events the cursor has already passed. The
+relay keeps a marker key in Redis; finding it missing, it moves its cursor back to the events
+of the last ``REPLAY_SECONDS`` (longer than any job chain stays queued: fan-out, push retries,
+SMS fall-back) and queues them again. Every job is idempotent, so the replay only redoes
+what was lost.
 """
 
 from __future__ import annotations
@@ -48,6 +55,9 @@ PAGE_SIZE = 500
 # While an announced event is not readable yet (an older transaction is still open).
 RECHECK_SECONDS = 0.02
 RECENT_IDS = 10_000
+# Present while Redis still holds what the relay queued; missing: replay recent events.
+MARKER_KEY = "relay:outbox:redis-kept"
+REPLAY_SECONDS = 2 * 3600
 
 
 def notify_job_id(event_id: object) -> str:
@@ -61,9 +71,9 @@ EVENT_JOBS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-async def _load_position(conn: asyncpg.Connection) -> FeedPosition:
-    """Where the relay stopped; a first start begins at the head, so installing notifications
-    does not message everyone about their whole history."""
+async def _load_position(conn: asyncpg.Connection) -> tuple[FeedPosition, bool]:
+    """Where the relay stopped, and whether this is a first start: that begins at the head,
+    so installing notifications does not message everyone about their whole history."""
     cursor: str | None = await conn.fetchval(
         "SELECT cursor FROM relay_cursors WHERE name = $1", RELAY_NAME
     )
@@ -71,6 +81,34 @@ async def _load_position(conn: asyncpg.Connection) -> FeedPosition:
     if position is None:
         position = await feed_head(conn)
         await _save(conn, position)
+    return position, cursor is None
+
+
+async def _replay_start(conn: asyncpg.Connection, position: FeedPosition) -> FeedPosition:
+    """``position``, moved back before every event of the last ``REPLAY_SECONDS``."""
+    first = await conn.fetchrow(
+        "SELECT change_xid, change_seq FROM events"
+        " WHERE occurred_at >= now() - make_interval(secs => $1)"
+        " ORDER BY change_xid, change_seq LIMIT 1",
+        float(REPLAY_SECONDS),
+    )
+    if first is None:
+        return position
+    return min(position, FeedPosition(xid=first["change_xid"], seq=first["change_seq"] - 1))
+
+
+async def _redis_kept(
+    conn: asyncpg.Connection, redis: ArqRedis, position: FeedPosition, *, fresh: bool
+) -> FeedPosition:
+    """The position to relay from: ``position``, or earlier when Redis lost its data since
+    the marker was set (not on a first start, which announces no history)."""
+    if await redis.exists(MARKER_KEY):
+        return position
+    if not fresh:
+        position = await _replay_start(conn, position)
+        logger.warning("redis lost its queue; replaying recent events")
+        await _save(conn, position)  # before the marker: a crash in between replays again
+    await redis.set(MARKER_KEY, "1")
     return position
 
 
@@ -135,10 +173,12 @@ async def _serve(
 
         conn.add_termination_listener(on_termination)
         await conn.add_listener("outbox", on_notify)
-        position = await _load_position(conn)
+        position, fresh = await _load_position(conn)
         active.set()
         while True:
             wake.clear()
+            position = await _redis_kept(conn, redis, position, fresh=fresh)
+            fresh = False
             relayed: set[str] = set()
             position = await relay_pending(conn, redis, position, relayed)
             recently_relayed.update(dict.fromkeys(relayed))
