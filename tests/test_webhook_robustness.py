@@ -1,7 +1,8 @@
 """Webhook delivery under failure: a worker SIGKILLed in the middle of a burst, a receiver that
-refuses connections across several retries and then comes up, and a slow endpoint that must
-not take every job slot. Receivers are real servers on loopback verifying every request with
-the reference ``standardwebhooks`` package (tests/webhook_receiver.py)."""
+refuses connections across several retries and then comes up, a slow endpoint that must not
+take every job slot, and a dead one whose waiting jobs must not keep the worker busy.
+Receivers are real servers on loopback verifying every request with the reference
+``standardwebhooks`` package (tests/webhook_receiver.py)."""
 
 from __future__ import annotations
 
@@ -20,14 +21,18 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from arq.worker import create_worker
 
+from api.clients.webhooks import WebhookSender
+from api.core.jobs import redis_settings
 from api.settings import Settings
 from api.webhooks.endpoint_slots import KEY_PREFIX
-from api.webhooks.fanout import enqueue_webhook_deliveries
+from api.webhooks.fanout import delivery_job_id, enqueue_webhook_deliveries
 from tests.test_applications import submitted
 from tests.test_push_delivery import ROOT, drained, record_event
 from tests.test_webhook_delivery import Agency, agency, redis, register, run_worker
 from tests.webhook_receiver import LoopbackReceiver
+from workers.main import WorkerSettings
 
 # A worker runs here: its relay must start at the head of the outbox.
 pytestmark = pytest.mark.usefixtures("relay_from_head")
@@ -244,3 +249,76 @@ async def test_a_slow_endpoint_gets_its_share_of_job_slots_and_no_more(
     assert Counter(r.webhook_id for r in slow.requests).most_common(1)[0][1] == 1
     # …so the healthy one was done long before the slow one (12 × 0.25 s / 2 ≥ 1.5 s).
     assert finished["healthy"] < finished["slow"]
+
+
+class DeadEndpoint:
+    """Accepts connections and never answers: each attempt lasts the sender's time-out."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(128)
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/hooks"
+
+    def __enter__(self) -> DeadEndpoint:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._socket.close()
+
+
+async def test_a_dead_endpoints_waiting_jobs_wait_their_turn_while_the_healthy_one_drains(
+    client: httpx.AsyncClient,
+    db: asyncpg.Connection,
+    settings: Settings,
+    redis: Any,
+    agency: Agency,
+) -> None:
+    count, cap, timeout = 30, 2, 20.0
+    with DeadEndpoint() as dead_server, LoopbackReceiver() as healthy:
+        response = await client.post(
+            "/api/v1/agency/webhooks",
+            json={"url": dead_server.url, "event_types": APPROVED},
+            headers=agency.admin,
+        )
+        assert response.status_code == 201, response.text
+        dead = uuid.UUID(response.json()["id"])
+        await register(client, agency, healthy, APPROVED)
+        rows, _ = await burst_of_events(client, db, agency, count)
+        await queue_all(db, redis, rows)
+        # No attempt of the dead endpoint ends here, so its attempt time is never measured:
+        # turns are paced by the age of its oldest attempt in flight (at least 0.5 s).
+        worker = create_worker(
+            WorkerSettings,
+            redis_settings=redis_settings(settings.redis_url),
+            ctx={
+                "settings": settings,
+                "webhook_sender": WebhookSender(production=False, timeout=timeout),
+                "webhook_endpoint_slots": cap,
+                "webhook_busy_wait_seconds": 0.5,
+            },
+            cron_jobs=None,
+            poll_delay=0.02,
+            handle_signals=False,
+        )
+        running = asyncio.create_task(worker.async_run())
+        try:
+            await eventually(lambda: len(healthy.delivered_ids()) == count, seconds=timeout)
+            # The dead endpoint still holds its slots: none of its attempts has ended…
+            assert await redis.zcard(f"{KEY_PREFIX}{dead}") == cap
+            looks = [
+                int(await redis.get(f"arq:retry:{delivery_job_id(row['id'], row['round'])}"))
+                for row in await db.fetch(
+                    "SELECT id, round FROM webhook_deliveries WHERE endpoint_id = $1", dead
+                )
+            ]
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            await worker.close()
+    # …and its waiting jobs were each given a turn (its attempt time shared by its slots)
+    # rather than each coming back every second or so: about one look each meanwhile.
+    print(f"dead endpoint: {sum(looks)} runs of its {count} jobs while {count} were delivered")
+    assert len(looks) == count
+    assert sum(looks) < 2 * count
+    assert healthy.max_in_flight <= cap

@@ -13,8 +13,10 @@ schedule this way. Production keeps ``RETRY_SCHEDULE_SECONDS``.
 
 At most ``webhook_endpoint_slots`` attempts (default ``SLOTS_PER_ENDPOINT``) are in flight per
 endpoint across all workers (api/webhooks/endpoint_slots.py); a job that finds its endpoint's
-slots taken is deferred without an attempt (``webhook_busy_wait_seconds``: the first wait).
-Such deferrals count as arq tries, hence arq's limit far above anything a backlog reaches.
+slots taken is deferred without an attempt until its turn, paced by how long the endpoint's
+attempts take (``webhook_busy_wait_seconds``: the attempt time assumed before one is
+measured). Such deferrals count as arq tries, hence arq's limit far above anything a backlog
+reaches.
 """
 
 from __future__ import annotations
@@ -31,10 +33,9 @@ from api.notifications.notices import queue_pushes
 from api.settings import Settings
 from api.webhooks.delivery import RETRY_SCHEDULE_SECONDS, attempt_delivery
 from api.webhooks.endpoint_slots import (
-    BUSY_WAIT_BASE_SECONDS,
+    FIRST_ESTIMATE_SECONDS,
     SLOTS_PER_ENDPOINT,
     EndpointSlots,
-    busy_wait,
 )
 from api.webhooks.fanout import enqueue_webhook_deliveries
 from api.webhooks.signing_secrets import SecretBox
@@ -42,7 +43,7 @@ from api.webhooks.signing_secrets import SecretBox
 logger = logging.getLogger("workers.webhooks")
 
 # arq's try limit for a delivery job: never the one that stops it (the schedule is; a job
-# deferred because its endpoint is busy uses a try each time, at most every 30 s).
+# deferred because its endpoint is busy uses a try at each of its turns).
 _ARQ_TRIES = 1_000_000
 
 
@@ -51,7 +52,7 @@ def prepare(ctx: dict[str, Any], settings: Settings) -> None:
     ctx.setdefault("webhook_sender", WebhookSender(production=settings.is_production))
     ctx.setdefault("webhook_schedule", RETRY_SCHEDULE_SECONDS)
     ctx.setdefault("webhook_endpoint_slots", SLOTS_PER_ENDPOINT)
-    ctx.setdefault("webhook_busy_wait_seconds", BUSY_WAIT_BASE_SECONDS)
+    ctx.setdefault("webhook_busy_wait_seconds", FIRST_ESTIMATE_SECONDS)
     ctx["webhook_box"] = SecretBox(settings.secret_key, settings.access_token_previous_keys)
 
 
@@ -78,6 +79,7 @@ def _slots(ctx: dict[str, Any]) -> EndpointSlots:
         per_endpoint=int(ctx["webhook_endpoint_slots"]),
         # A killed worker's slots free themselves once no attempt of it can be running.
         lease_seconds=2 * sender.timeout,
+        first_estimate_seconds=float(ctx["webhook_busy_wait_seconds"]),
     )
 
 
@@ -95,13 +97,9 @@ async def deliver_webhook(
         slots=_slots(ctx),
         endpoint_id=uuid.UUID(endpoint_id) if endpoint_id else None,
     )
-    if attempted.busy:
-        # The endpoint has its share of attempts under way: look again later, unsent.
-        raise Retry(
-            defer=busy_wait(
-                int(ctx.get("job_try", 1)), base=float(ctx["webhook_busy_wait_seconds"])
-            )
-        )
+    if attempted.busy_wait is not None:
+        # The endpoint has its share of attempts under way: look again at this job's turn.
+        raise Retry(defer=attempted.busy_wait)
     # The endpoint was disabled by this attempt: its admins' notice is committed; push it.
     await queue_pushes(ctx["redis"], attempted.pushes)
     if attempted.wait is not None:

@@ -112,8 +112,9 @@ class Attempted(msgspec.Struct, frozen=True):
     outcome: Outcome | None
     wait: float | None = None
     pushes: tuple[PushTarget, ...] = ()
-    # The endpoint had every slot taken (api/webhooks/endpoint_slots.py): nothing was sent.
-    busy: bool = False
+    # The endpoint had every slot taken (api/webhooks/endpoint_slots.py): nothing was sent;
+    # the seconds until this job's turn to look again.
+    busy_wait: float | None = None
 
 
 async def attempt_delivery(
@@ -128,12 +129,13 @@ async def attempt_delivery(
     endpoint_id: uuid.UUID | None = None,
 ) -> Attempted:
     """One attempt, unless the message is finished, of an older round, or its endpoint has
-    every slot taken (``busy``: the caller looks again later). Given the message's
+    every slot taken (``busy_wait``: the caller looks again then). Given the message's
     ``endpoint_id`` (the job carries it), a busy endpoint costs one Redis call and no query."""
     if slots is not None and endpoint_id is not None:
         holder = f"{delivery_id}:{round_}"
-        if not await slots.take(endpoint_id, holder):
-            return Attempted(None, busy=True)
+        busy_wait = await slots.take(endpoint_id, holder)
+        if busy_wait is not None:
+            return Attempted(None, busy_wait=busy_wait)
         try:
             return await _load_and_attempt(pool, sender, box, delivery_id, round_, schedule)
         finally:
@@ -161,8 +163,9 @@ async def _load_and_attempt(
     if slots is None:
         return await _attempt(pool, sender, box, row, round_, schedule)
     holder = f"{delivery_id}:{round_}"
-    if not await slots.take(row["endpoint_id"], holder):
-        return Attempted(None, busy=True)
+    busy_wait = await slots.take(row["endpoint_id"], holder)
+    if busy_wait is not None:
+        return Attempted(None, busy_wait=busy_wait)
     try:
         return await _attempt(pool, sender, box, row, round_, schedule)
     finally:
