@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks clean pwa
+.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks bench-lighthouse clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/lighthouse.py
 
 # Web Push alone: pushes/s per worker process beside the push service's ceiling, and
 # commit → push p95 with an idle queue.
@@ -47,6 +48,12 @@ bench-push: $(VENV)/.installed
 bench-webhooks: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/webhooks.py
+
+# The citizen app in Lighthouse (pwa/'s dev dependency, Debian's Chromium): home, procedure and
+# form screens, mobile, simulated throttling.
+bench-lighthouse: $(VENV)/.installed pwa
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/lighthouse.py
 
 pytest: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh
