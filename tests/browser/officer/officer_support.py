@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from api.core.db import connect
 from api.core.passwords import hash_password
@@ -21,12 +21,15 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 640}
 
 
-def screenshots(page: Page, name: str) -> None:
+def screenshots(page: Page, name: str, showing: Locator | None = None) -> None:
     """The screen as it is now at the desk's laptop size and a phone's, as ``name``-1280 and
-    ``name``-360 in the artifacts folder; the page keeps its own size afterwards."""
+    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given; the page keeps
+    its own size afterwards."""
     size = page.viewport_size
     for viewport in (LAPTOP, PHONE):
         page.set_viewport_size(viewport)
+        if showing is not None:
+            showing.scroll_into_view_if_needed()
         screenshot(page, f"{name}-{viewport['width']}")
     if size is not None:
         page.set_viewport_size(size)

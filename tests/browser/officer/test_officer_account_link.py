@@ -52,7 +52,7 @@ def test_the_intake_screen_shows_the_account_the_filing_joins(
         " Danh tính của tài khoản chưa được xác minh."
     )
     check_accessibility(page, "officer intake, account found")
-    screenshots(page, "officer-intake-linked")
+    screenshots(page, "officer-intake-linked", showing=link)
 
     # Another number: the earlier answer goes at once, and this one matches no account.
     page.get_by_label("Số điện thoại di động").fill("0399999999")

@@ -48,7 +48,7 @@ function AccountLink({ cccd, phone }) {
   }
   return (
     <div class="account-link">
-      <button type="button" onClick={find} disabled={busy}>
+      <button class="secondary" type="button" onClick={find} disabled={busy}>
         {t("officer.intake.find")}
       </button>
       {found && (
