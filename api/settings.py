@@ -51,6 +51,9 @@ class Settings:
     otp_per_ip_window_seconds: int = 900
     track_per_ip_limit: int = 30
     track_per_ip_window_seconds: int = 60
+    # Counter look-ups of a citizen account (CCCD + phone) per staff member per hour.
+    citizen_lookup_limit: int = 30
+    citizen_lookup_window_seconds: int = 3600
     # Calls per agency API key per minute.
     agency_api_key_limit: int = 600
     upload_url_ttl_seconds: int = 600
@@ -123,6 +126,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         otp_per_ip_limit=_int(env, "OTP_PER_IP_LIMIT", defaults.otp_per_ip_limit),
         track_per_ip_limit=_int(env, "TRACK_PER_IP_LIMIT", defaults.track_per_ip_limit),
+        citizen_lookup_limit=_int(env, "CITIZEN_LOOKUP_LIMIT", defaults.citizen_lookup_limit),
         agency_api_key_limit=_int(env, "AGENCY_API_KEY_LIMIT", defaults.agency_api_key_limit),
         max_document_bytes=_int(env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes),
         max_concurrent_inspections=_int(

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from litestar import Controller, Request, get, patch, post, put
 from litestar.datastructures import State
+from litestar.params import Parameter
 
+from api.accounts.citizen_lookup import CitizenLookup
 from api.accounts.login_throttle import STAFF_LOGIN_PER_IP_LIMIT, STAFF_LOGIN_PER_IP_WINDOW_SECONDS
 from api.accounts.me import AccountService
 from api.accounts.profile import ProfileService
 from api.accounts.schemas import (
+    CitizenAccountMatch,
     CitizenMe,
     MeUpdate,
     OtpRequest,
@@ -239,3 +242,43 @@ class StaffController(Controller):
     )
     async def my_unit(self, actor: Actor, db: asyncpg.Connection) -> StaffUnitRead:
         return await AccountService(db).staff_unit(actor.id)
+
+
+class OfficerCitizenController(Controller):
+    path = "/officer/citizens"
+    tags = ["Accounts"]
+    security = _BEARER
+
+    @get(
+        "/",
+        guards=[staff_only],
+        summary="Counter intake: the one account holding both this CCCD and this phone",
+        description="Both numbers are required and must match one account exactly; the answer "
+        "is that account (name masked, whether its identity is verified) or 404, never a "
+        "list. Each look-up, found or not, is written to the audit log (action "
+        "citizen.lookup). At most 30 look-ups per staff member per hour.",
+        responses=problem_responses(
+            401,
+            403,
+            404,
+            422,
+            429,
+            503,
+            notes={
+                404: "No account holds both numbers (citizen-account-not-found)",
+                422: "A number missing or malformed (validation-failed)",
+                429: "This staff member's look-ups for the hour are used up (rate-limited); "
+                "see Retry-After",
+            },
+        ),
+    )
+    async def find(
+        self,
+        actor: Actor,
+        state: State,
+        db: asyncpg.Connection,
+        citizen_id_number: Annotated[str | None, Parameter(max_length=32)] = None,
+        phone: Annotated[str | None, Parameter(max_length=32)] = None,
+    ) -> CitizenAccountMatch:
+        lookup = CitizenLookup(db, state.rate_limiter, state.settings)
+        return await lookup.find(actor, citizen_id_number, phone)

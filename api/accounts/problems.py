@@ -3,7 +3,7 @@ slugs and extra members listed in docs/problems.md)."""
 
 from __future__ import annotations
 
-from api.core.problems import NotFound, Problem, ServiceUnavailable
+from api.core.problems import NotFound, Problem, RateLimited, ServiceUnavailable
 
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -76,6 +76,19 @@ class AccountDisabled(Problem):
 
 class AccountNotFound(NotFound):
     entry = "accounts.problems.account-not-found"
+
+
+class NoAccountHolds(NotFound):
+    """Counter look-up: no account holds both the CCCD number and the phone given."""
+
+    slug = "citizen-account-not-found"
+    entry = "accounts.problems.citizen-account-not-found"
+
+
+class CitizenLookupsUsedUp(RateLimited):
+    """An officer's hourly budget of counter look-ups is spent (same type as every limit)."""
+
+    entry = "accounts.problems.citizen-lookups-used-up"
 
 
 class CitizenIdVerifiedElsewhere(Problem):

@@ -86,6 +86,9 @@ RETURNING {_CITIZEN_COLUMNS}
 _CITIZEN_BY_PHONE = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE phone = $1"
 _CITIZEN_BY_ID = f"SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE id = $1"
 _CITIZEN_BY_ID_FOR_UPDATE = f"{_CITIZEN_BY_ID} FOR UPDATE"
+_CITIZEN_BY_ID_NUMBER_AND_PHONE = f"""
+SELECT {_CITIZEN_COLUMNS} FROM citizens WHERE citizen_id_number = $1 AND phone = $2
+"""
 
 # Only a declared number can be verified; a row already verified keeps its first verification.
 _MARK_IDENTITY_VERIFIED = """
@@ -286,6 +289,10 @@ class CitizenRepository:
 
     async def get(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_CITIZEN_BY_ID, citizen_id)
+
+    async def holding(self, citizen_id_number: str, phone: str) -> asyncpg.Record | None:
+        """The one account holding both this CCCD number and this phone (unique per account)."""
+        return await self._conn.fetchrow(_CITIZEN_BY_ID_NUMBER_AND_PHONE, citizen_id_number, phone)
 
     async def get_for_update(self, citizen_id: uuid.UUID) -> asyncpg.Record | None:
         """The citizen, locked until the transaction ends (a profile change and an identity

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.accounts.controller import AuthController, MeController, StaffController
+from api.accounts.controller import (
+    AuthController,
+    MeController,
+    OfficerCitizenController,
+    StaffController,
+)
 
-ROUTES: list[Any] = [AuthController, MeController, StaffController]
+ROUTES: list[Any] = [AuthController, MeController, OfficerCitizenController, StaffController]

@@ -223,3 +223,16 @@ class StaffUnitRead(msgspec.Struct, frozen=True):
 
     unit: UnitRead | None
     agency: AgencyRead | None
+
+
+class CitizenAccountMatch(msgspec.Struct, frozen=True):
+    """The one account holding both numbers an officer typed at the counter: enough to tell
+    the citizen in front of the desk that their filing joins their account, nothing more."""
+
+    name_masked: Annotated[
+        str,
+        msgspec.Meta(description="Initials only, e.g. 'N*** V*** A'", examples=["N*** V*** A"]),
+    ]
+    identity_verified: Annotated[
+        bool, msgspec.Meta(description="Whether the account's identity was verified already")
+    ]

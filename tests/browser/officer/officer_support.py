@@ -7,17 +7,32 @@ import uuid
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from api.core.db import connect
 from api.core.passwords import hash_password
 from api.settings import Settings
-from tests.browser.conftest import run
+from tests.browser.conftest import run, screenshot
 from tests.support import citizen, staff
 from tests.test_applications import store_documents, submitted
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 640}
+
+
+def screenshots(page: Page, name: str, showing: Locator | None = None) -> None:
+    """The screen as it is now at the desk's laptop size and a phone's, as ``name``-1280 and
+    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given; the page keeps
+    its own size afterwards."""
+    size = page.viewport_size
+    for viewport in (LAPTOP, PHONE):
+        page.set_viewport_size(viewport)
+        if showing is not None:
+            showing.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-{viewport['width']}")
+    if size is not None:
+        page.set_viewport_size(size)
 
 
 def officer(settings: Settings, unit_code: str = "00004") -> tuple[str, dict[str, str]]:
@@ -58,6 +73,24 @@ def citizens_application(
     return run(make())
 
 
+def citizens_applications(settings: Settings, base_url: str, count: int) -> list[dict[str, Any]]:
+    """``count`` birth registrations filed online, each by a citizen of Ba Đình of its own."""
+
+    async def make() -> list[dict[str, Any]]:
+        conn = await connect(settings.database_url)
+        try:
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+                filed = []
+                for _ in range(count):
+                    _, headers = await citizen(conn, settings)
+                    filed.append(await submitted(client, conn, headers))
+                return filed
+        finally:
+            await conn.close()
+
+    return run(make())
+
+
 def citizen_supplies(
     settings: Settings,
     base_url: str,
@@ -84,9 +117,11 @@ def citizen_supplies(
     return run(supply())
 
 
-def sign_in_officer(page: Page, username: str) -> None:
+def sign_in_officer(page: Page, username: str, *, shoot: bool = False) -> None:
     page.goto("/#/officer")
     expect(page.get_by_role("heading", name="Đăng nhập cán bộ")).to_be_visible()
+    if shoot:
+        screenshots(page, "officer-signin")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()

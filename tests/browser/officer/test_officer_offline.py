@@ -12,12 +12,13 @@ import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
 from api.settings import Settings
-from tests.browser.conftest import check_accessibility, fetch, screenshot, wait_for_service_worker
+from tests.browser.conftest import check_accessibility, fetch, wait_for_service_worker
 from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
     citizens_application,
     officer,
+    screenshots,
     sign_in_officer,
 )
 from tests.conftest import ServedApp
@@ -46,7 +47,7 @@ def test_offline_intake_and_moves_sync_on_reconnection_with_the_conflict_listed(
     page.get_by_role("button", name="Chuẩn bị làm việc không có mạng").click()
     expect(page.get_by_text("Đã sẵn sàng làm việc không có mạng.")).to_be_visible(timeout=60_000)
     check_accessibility(page, "officer sync")
-    screenshot(page, "officer-sync-1280")
+    screenshots(page, "officer-sync")
 
     context.set_offline(True)
     _receive_offline(page, moved["id"])
@@ -80,12 +81,12 @@ def test_offline_intake_and_moves_sync_on_reconnection_with_the_conflict_listed(
     ).set_input_files(str(document_photo(tmp_path / "contract.jpg", 1200, 1600)))
     expect(page.get_by_text("Ảnh 1:")).to_be_visible()
     check_accessibility(page, "officer intake")
-    screenshot(page, "officer-intake-1280")
+    screenshots(page, "officer-intake")
     page.get_by_role("button", name="Tiếp nhận và in phiếu").click()
     code = page.get_by_test_id("slip-code")
     expect(code).to_have_text(re.compile(r"^00004-\d{6}-\d{4}-[0-9A-Z]{3}$"))
     receipt_code = code.inner_text().strip()
-    screenshot(page, "officer-slip-offline-1280")
+    screenshots(page, "officer-slip-offline")
 
     page.reload()  # still offline: everything is still there
     expect(page.get_by_test_id("slip-code")).to_have_text(receipt_code)
@@ -121,6 +122,6 @@ def test_offline_intake_and_moves_sync_on_reconnection_with_the_conflict_listed(
     page.goto("/#/officer/sync")
     expect(page.get_by_text("Hồ sơ đã được người khác thay đổi trước")).to_be_visible()
     check_accessibility(page, "officer conflicts")
-    screenshot(page, "officer-conflict-1280")
+    screenshots(page, "officer-conflict")
     page.get_by_role("button", name="Giữ bản trên máy chủ").click()
     expect(page.get_by_text("Không có xung đột.")).to_be_visible()

@@ -11,13 +11,15 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from api.settings import Settings
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import check_accessibility
 from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
+    PHONE,
     citizen_supplies,
     citizens_application,
     officer,
+    screenshots,
     sign_in_officer,
 )
 from tests.conftest import ServedApp
@@ -46,14 +48,14 @@ def test_officer_processes_an_application_with_one_complete_supplement_request(
     username, officer_headers = officer(settings)
     page.set_viewport_size(LAPTOP)
 
-    sign_in_officer(page, username)
+    sign_in_officer(page, username, shoot=True)
     item = page.locator(f'a[href="#/officer/a/{app_id}"]')
     expect(item).to_be_visible()
     expect(item.locator(".sla")).to_have_text(
         re.compile(r"^(Trong hạn|Sắp đến hạn) · còn \d+ ngày làm việc$")
     )
     check_accessibility(page, "officer queue")
-    screenshot(page, "officer-queue-1280")
+    screenshots(page, "officer-queue")
 
     page.get_by_label("Thời hạn").select_option("overdue")
     expect(item).to_have_count(0)
@@ -83,7 +85,7 @@ def test_officer_processes_an_application_with_one_complete_supplement_request(
     expect(page.get_by_text("Hãy xác nhận đã liệt kê đủ mọi giấy tờ còn thiếu.")).to_be_visible()
     page.get_by_label("Tôi đã kiểm tra toàn bộ hồ sơ").check()
     check_accessibility(page, "officer supplement form")
-    screenshot(page, "officer-supplement-1280")
+    screenshots(page, "officer-supplement")
     page.get_by_role("button", name="Xác nhận: Yêu cầu bổ sung").click()
     expect(page.get_by_text("Đã thực hiện: Yêu cầu bổ sung.")).to_be_visible()
     assert _status(served_app, officer_headers, app_id) == "supplement_requested"
@@ -106,13 +108,12 @@ def test_officer_processes_an_application_with_one_complete_supplement_request(
     expect(page.get_by_text("Đã thực hiện: Trả kết quả.")).to_be_visible()
     assert _status(served_app, officer_headers, app_id) == "result_issued"
     check_accessibility(page, "officer detail")
-    screenshot(page, "officer-detail-1280")
-    page.set_viewport_size({"width": 360, "height": 640})
-    screenshot(page, "officer-detail-360")
+    screenshots(page, "officer-detail")
+    page.set_viewport_size(PHONE)
 
     page.get_by_role("link", name="In phiếu tiếp nhận").click()
     expect(page.get_by_test_id("slip-code")).to_have_text(application["receipt_code"])
     expect(page.locator(".slip-qr svg")).to_be_visible()
     page.get_by_label("Giấy nhiệt 80 mm").check()
     check_accessibility(page, "receipt slip")
-    screenshot(page, "officer-slip-360")
+    screenshots(page, "officer-slip")

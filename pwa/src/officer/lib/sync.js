@@ -266,6 +266,12 @@ function schedule() {
 }
 
 export function startSync() {
-  window.addEventListener("online", () => syncNow());
+  // A link that comes back starts the backoff afresh: the failures counted while offline (every
+  // move taken then tried at once) say nothing about the new link, and would hold a retry back
+  // for up to a minute.
+  window.addEventListener("online", () => {
+    attempt = 0;
+    syncNow();
+  });
   if (navigator.onLine) syncNow();
 }

@@ -1,9 +1,10 @@
 // Counter intake for a walk-in citizen: the procedure, the applicant typed from the ID card
-// (the filing joins the citizen's account when the CCCD and the phone match one), the form,
+// (the filing joins the citizen's account when the CCCD and the phone match one; the officer
+// can look that account up first and tell the citizen before filing), the form,
 // photos of the papers taken at the desk, then the receipt slip. On a prepared device the
 // intake goes through the outbox with a final code from the device's block, online or not.
-import { useState } from "preact/hooks";
-import { allPages, request } from "../../lib/api.js";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, NetworkError, allPages, request } from "../../lib/api.js";
 import { postForm, preparePhoto } from "../../lib/photos.js";
 import { cleanValues, formErrors, normaliseMobile } from "../../lib/rules.js";
 import { UnitPicker } from "../../lib/units.jsx";
@@ -20,6 +21,45 @@ async function procedures() {
   return allPages("/procedures");
 }
 
+/** The one account holding both numbers (GET /officer/citizens): { kind, match?, text }. */
+async function findAccount(cccd, phone) {
+  const mobile = normaliseMobile(phone);
+  if (!/^\d{12}$/.test(cccd.trim()) || !mobile) return { kind: "bad", text: t("officer.intake.findNeeds") };
+  try {
+    const query = new URLSearchParams({ citizen_id_number: cccd.trim(), phone: mobile });
+    const match = await request(`/officer/citizens?${query}`);
+    const identity = t(match.identity_verified ? "officer.intake.linkedVerified" : "officer.intake.linkedUnverified");
+    return { kind: "ok", text: `${t("officer.intake.linked", { name: match.name_masked })} ${identity}` };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { kind: "warn", text: t("officer.intake.notLinked") };
+    if (error instanceof NetworkError) return { kind: "warn", text: t("officer.intake.findOffline") };
+    return { kind: "bad", text: error.message || t("common.error") };
+  }
+}
+
+function AccountLink({ cccd, phone }) {
+  const [found, setFound] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setFound(null), [cccd, phone]); // an answer holds only for the numbers asked
+  async function find() {
+    setBusy(true);
+    setFound(await findAccount(cccd, phone));
+    setBusy(false);
+  }
+  return (
+    <div class="account-link">
+      <button class="secondary" type="button" onClick={find} disabled={busy}>
+        {t("officer.intake.find")}
+      </button>
+      {found && (
+        <p class={`notice ${found.kind}`} role="status" data-testid="account-link">
+          {found.text}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function Applicant({ value, onChange }) {
   const set = (name) => (e) => onChange({ ...value, [name]: e.currentTarget.value });
   return (
@@ -30,6 +70,7 @@ function Applicant({ value, onChange }) {
         {(props) => <input {...props} inputmode="numeric" value={value.citizen_id_number} onInput={set("citizen_id_number")} />}
       </Field>
       <Field label={t("officer.intake.phone")}>{(props) => <input {...props} type="tel" value={value.phone} onInput={set("phone")} />}</Field>
+      <AccountLink cccd={value.citizen_id_number} phone={value.phone} />
       <Field label={t("profile.fullName")} required>
         {(props) => <input {...props} value={value.full_name} onInput={set("full_name")} />}
       </Field>
