@@ -170,15 +170,22 @@ def problem(
 
 @pytest.fixture
 async def relay_from_head(settings: Settings, served_app: ServedApp) -> AsyncIterator[None]:
-    """For tests that run a worker: its outbox relay starts from the feed's head as it is when
-    the test begins — not behind every event the suite wrote since an earlier test's worker
-    stopped (those notifications belong to other tests), and not after events the test writes
-    while its worker process is still starting."""
-    from api.core.changes import encode_feed_cursor, feed_head
-    from workers.relay import RELAY_NAME
+    """For tests that run a worker: a job queue with nothing left over from earlier tests (their
+    retries to receivers long closed would hold the worker's job slots), and an outbox relay
+    that starts from the feed's head as it is when the test begins — not behind every event the
+    suite wrote since an earlier worker stopped, and not after events the test writes while its
+    worker process is still starting. The relay's marker says Redis kept its jobs, so it does
+    not replay the last hours of the suite's events either."""
+    import redis.asyncio
 
+    from api.core.changes import encode_feed_cursor, feed_head
+    from workers.relay import MARKER_KEY, RELAY_NAME
+
+    client = redis.asyncio.Redis.from_url(settings.redis_url)
     conn = await connect(settings.database_url)
     try:
+        await client.flushdb()
+        await client.set(MARKER_KEY, "1")
         await conn.execute(
             "INSERT INTO relay_cursors (name, cursor) VALUES ($1, $2)"
             " ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor",
@@ -189,3 +196,4 @@ async def relay_from_head(settings: Settings, served_app: ServedApp) -> AsyncIte
         await conn.execute("DELETE FROM relay_cursors")
     finally:
         await conn.close()
+        await client.aclose()

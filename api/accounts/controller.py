@@ -258,6 +258,7 @@ class OfficerCitizenController(Controller):
         "list. Each look-up, found or not, is written to the audit log (action "
         "citizen.lookup). At most 30 look-ups per staff member per hour.",
         responses=problem_responses(
+            400,
             401,
             403,
             404,
@@ -265,6 +266,7 @@ class OfficerCitizenController(Controller):
             429,
             503,
             notes={
+                400: "Malformed request",
                 404: "No account holds both numbers (citizen-account-not-found)",
                 422: "A number missing or malformed (validation-failed)",
                 429: "This staff member's look-ups for the hour are used up (rate-limited); "
