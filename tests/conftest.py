@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -197,3 +199,19 @@ async def relay_from_head(settings: Settings, served_app: ServedApp) -> AsyncIte
     finally:
         await conn.close()
         await client.aclose()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Worker processes a test starts; stopped (SIGINT, then SIGKILL after 10 s) at its end."""
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        yield started
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -3,8 +3,12 @@ sign-in endpoints create and sign a real access token with the test settings' ke
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -138,3 +142,21 @@ async def sweep(settings: Settings, *, batch: int = 500) -> SweepResult:
         return await sweep_staging_uploads(pool, ObjectStorage(settings), batch=batch)
     finally:
         await pool.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def worker_process(settings: Settings, *, redis_url: str | None = None) -> subprocess.Popen[bytes]:
+    """``python -m workers`` as production runs it, on the test's database, Redis (or the one
+    given), storage and secret key (webhook secrets are sealed under it)."""
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": redis_url or settings.redis_url,
+        "S3_ENDPOINT": settings.s3_endpoint,
+        "SECRET_KEY": settings.secret_key,
+        "LOG_LEVEL": "ERROR",
+    }
+    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env)

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -26,7 +23,7 @@ from api.clients.webpush import load_vapid_keys
 from api.core.jobs import job_pool, redis_settings
 from api.settings import Settings
 from tests.push_receiver import Device, PushReceiver
-from tests.support import citizen, staff
+from tests.support import citizen, staff, worker_process
 from tests.test_applications import submitted
 from tests.test_processing import moved
 from workers.main import WorkerSettings
@@ -34,7 +31,6 @@ from workers.main import WorkerSettings
 # A worker runs here: its relay must start at the head of the outbox.
 pytestmark = pytest.mark.usefixtures("relay_from_head")
 
-ROOT = Path(__file__).resolve().parent.parent
 QUEUE = "arq:queue"
 DAY = 24 * 3600
 
@@ -325,33 +321,6 @@ async def test_a_committed_event_is_pushed_at_once_through_listen_notify(
     assert int(result.headers["ttl"]) == 7 * DAY and result.headers["urgency"] == "high"
 
 
-def _worker_process(settings: Settings) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "S3_ENDPOINT": settings.s3_endpoint,
-        "LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    try:
-        yield started
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-
-
 async def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_nothing_the_phone_sees(
     client: httpx.AsyncClient,
     db: asyncpg.Connection,
@@ -366,7 +335,7 @@ async def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_nothing_the_p
     await subscribe(client, headers, device)
     burst = 200
 
-    processes.append(_worker_process(settings))
+    processes.append(worker_process(settings))
     for _ in range(burst):  # each its own transaction, as status changes are
         await record_event(db, application, "approved", citizen_id)
     await eventually(lambda: _count(receiver, device, burst // 4), seconds=60)
@@ -378,7 +347,7 @@ async def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_nothing_the_p
     for key in await redis.keys("arq:in-progress:*"):
         await redis.delete(key)
 
-    processes.append(_worker_process(settings))
+    processes.append(worker_process(settings))
     await eventually(lambda: _count_distinct(receiver, device, burst), seconds=90)
     await eventually(lambda: drained(redis), seconds=30)
 

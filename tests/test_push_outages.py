@@ -5,10 +5,8 @@ service of tests/push_receiver.py."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -24,14 +22,13 @@ from api.core.jobs import job_pool
 from api.settings import Settings
 from tests.conftest import free_port
 from tests.push_receiver import Device, PushReceiver
-from tests.support import citizen
+from tests.support import citizen, worker_process
 from tests.test_applications import submitted
 from tests.test_push_delivery import (
     _count,
     _count_distinct,
     drained,
     eventually,
-    processes,
     receiver,
     record_event,
     subscribe,
@@ -39,9 +36,8 @@ from tests.test_push_delivery import (
 from workers.relay import RELAY_LOCK_KEY
 
 pytestmark = pytest.mark.usefixtures("relay_from_head")
-__all__ = ["processes", "receiver"]  # fixtures used by name
+__all__ = ["receiver"]  # a fixture used by name
 
-ROOT = Path(__file__).resolve().parent.parent
 BURST = 120
 
 
@@ -87,18 +83,6 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     finally:
         if server.process is not None and server.process.poll() is None:
             server.kill()
-
-
-def _worker(settings: Settings, redis_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": redis_url,
-        "S3_ENDPOINT": settings.s3_endpoint,
-        "LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env)
 
 
 async def _relay_started(db: asyncpg.Connection) -> bool:
@@ -157,7 +141,7 @@ async def test_redis_restarted_empty_mid_burst_loses_no_notification(
     processes: list[subprocess.Popen[bytes]],
 ) -> None:
     citizen_id, application, device = await _burst_subject(client, db, settings, receiver)
-    processes.append(_worker(settings, private_redis.url))
+    processes.append(worker_process(settings, redis_url=private_redis.url))
     await eventually(lambda: _relay_started(db))
     for _ in range(BURST):
         await record_event(db, application, "approved", citizen_id)
@@ -173,7 +157,7 @@ async def test_redis_restarted_empty_mid_burst_loses_no_notification(
     except subprocess.TimeoutExpired:
         survived = True
     if not survived:
-        processes.append(_worker(settings, private_redis.url))
+        processes.append(worker_process(settings, redis_url=private_redis.url))
 
     await eventually(lambda: _count_distinct(receiver, device, BURST), seconds=60)
     redis = job_pool(private_redis.url)
@@ -200,11 +184,11 @@ async def test_a_stand_by_takes_the_relay_over_when_its_holder_is_killed(
     processes: list[subprocess.Popen[bytes]],
 ) -> None:
     citizen_id, application, device = await _burst_subject(client, db, settings, receiver)
-    holder = _worker(settings, settings.redis_url)
+    holder = worker_process(settings)
     processes.append(holder)
     await eventually(lambda: _relay_lock_held(db))
     await eventually(lambda: _relay_started(db))
-    processes.append(_worker(settings, settings.redis_url))  # stands by: the lock is taken
+    processes.append(worker_process(settings))  # stands by: the lock is taken
     for _ in range(BURST // 2):
         await record_event(db, application, "approved", citizen_id)
     await eventually(lambda: _count(receiver, device, BURST // 4), seconds=60)

@@ -7,15 +7,13 @@ Receivers are real servers on loopback verifying every request with the referenc
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -28,8 +26,9 @@ from api.core.jobs import redis_settings
 from api.settings import Settings
 from api.webhooks.endpoint_slots import KEY_PREFIX
 from api.webhooks.fanout import delivery_job_id, enqueue_webhook_deliveries
+from tests.support import worker_process
 from tests.test_applications import submitted
-from tests.test_push_delivery import ROOT, drained, record_event
+from tests.test_push_delivery import drained, record_event
 from tests.test_webhook_delivery import Agency, agency, redis, register, run_worker
 from tests.webhook_receiver import LoopbackReceiver
 from workers.main import WorkerSettings
@@ -75,36 +74,6 @@ async def queue_all(db: asyncpg.Connection, redis: Any, rows: list[asyncpg.Recor
     """What the relay does per event."""
     for row in rows:
         await enqueue_webhook_deliveries(db, redis, row)
-
-
-def worker_process(settings: Settings) -> subprocess.Popen[bytes]:
-    """``python -m workers`` as production runs it (its webhook schedule and time-out), on the
-    test's database, Redis and secret key (webhook secrets are sealed under it)."""
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "S3_ENDPOINT": settings.s3_endpoint,
-        "SECRET_KEY": settings.secret_key,
-        "LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    try:
-        yield started
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
 
 
 async def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_only_the_same_webhook_id(
