@@ -80,7 +80,9 @@ def serve(port: int) -> None:
 # ----- figures ----------------------------------------------------------------------------
 
 
-async def service_ceiling(origin: str, seconds: float, concurrency: int = 32) -> float:
+async def post_ceiling(url: str, body: bytes, seconds: float, concurrency: int = 32) -> float:
+    """Requests per second a loopback receiver answers at ``url`` from a tight client: the
+    ceiling the delivery figures are read against (bench/webhooks.py uses it too)."""
     count = 0
     deadline = time.monotonic() + seconds
     async with aiohttp.ClientSession() as http:
@@ -88,7 +90,7 @@ async def service_ceiling(origin: str, seconds: float, concurrency: int = 32) ->
         async def hammer() -> None:
             nonlocal count
             while time.monotonic() < deadline:
-                async with http.post(f"{origin}/push/ceiling", data=BODY) as response:
+                async with http.post(url, data=body) as response:
                     await response.read()
                 count += 1
 
@@ -254,7 +256,7 @@ async def _relay_ready(conn: asyncpg.Connection) -> None:
 async def run(
     args: argparse.Namespace, dsn: str, settings: Settings, origin: str, worker_pid: int
 ) -> None:
-    ceiling = await service_ceiling(origin, args.seconds)
+    ceiling = await post_ceiling(f"{origin}/push/ceiling", BODY, args.seconds)
     conn = await asyncpg.connect(dsn)
     try:
         await conn.set_type_codec(

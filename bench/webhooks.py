@@ -48,7 +48,7 @@ from api.core.jobs import job_pool  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.webhooks.fanout import enqueue_webhook_deliveries  # noqa: E402
 from api.webhooks.signing_secrets import SecretBox, new_signing_secret  # noqa: E402
-from bench.push import cpu_seconds, record_event  # noqa: E402
+from bench.push import cpu_seconds, post_ceiling, record_event  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.support import citizen, draft_application  # noqa: E402
 
@@ -101,23 +101,6 @@ class DeadReceiver:
 
 
 # ----- figures ----------------------------------------------------------------------------
-
-
-async def receiver_ceiling(origin: str, seconds: float, concurrency: int = 32) -> float:
-    count = 0
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as http:
-
-        async def hammer() -> None:
-            nonlocal count
-            while time.monotonic() < deadline:
-                async with http.post(f"{origin}/hooks/ceiling", data=BODY) as response:
-                    await response.read()
-                count += 1
-
-        started = time.monotonic()
-        await asyncio.gather(*(hammer() for _ in range(concurrency)))
-        return count / (time.monotonic() - started)
 
 
 async def add_endpoint(conn: asyncpg.Connection, box: SecretBox, url: str) -> None:
@@ -230,7 +213,7 @@ async def dead_looks(redis_url: str) -> int:
 
 
 async def run(args: argparse.Namespace, dsn: str, secret_key: str, origin: str) -> None:
-    ceiling = await receiver_ceiling(origin, args.seconds)
+    ceiling = await post_ceiling(f"{origin}/hooks/ceiling", BODY, args.seconds)
     box = SecretBox(secret_key)
     conn = await asyncpg.connect(dsn)
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
