@@ -98,17 +98,7 @@ class ProfileService:
                 raise AccountNotFound()
             if changes := verified_field_changes(current, clean):
                 raise validation_failed(changes)
-            citizen = await self._citizens.replace_profile(
-                citizen_id,
-                full_name=clean.full_name,
-                date_of_birth=clean.date_of_birth,
-                gender=clean.gender,
-                citizen_id_number=clean.citizen_id_number,
-                province_code=clean.province_code,
-                commune_code=clean.commune_code,
-                street=clean.street,
-                email=clean.email,
-            )
+            citizen = await self._citizens.replace_profile(citizen_id, clean)
         assert citizen is not None  # the row is locked: it cannot have gone
         return self._profile(citizen)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection
-from datetime import date
 
 import asyncpg
 
 from api.accounts.login_throttle import FORGET_AFTER_SECONDS, AfterFailure, ThrottleState
+from api.accounts.person_rules import Person
 from api.messages import DEFAULT_LANGUAGE, Language
 
 # Serialises code requests for one phone, so counting the window and inserting cannot race.
@@ -312,30 +312,18 @@ class CitizenRepository:
     async def set_language(self, citizen_id: uuid.UUID, language: Language) -> None:
         await self._conn.execute(_SET_CITIZEN_LANGUAGE, citizen_id, language)
 
-    async def replace_profile(
-        self,
-        citizen_id: uuid.UUID,
-        *,
-        full_name: str,
-        date_of_birth: date,
-        gender: str,
-        citizen_id_number: str,
-        province_code: str,
-        commune_code: str,
-        street: str,
-        email: str | None,
-    ) -> asyncpg.Record | None:
+    async def replace_profile(self, citizen_id: uuid.UUID, person: Person) -> asyncpg.Record | None:
         return await self._conn.fetchrow(
             _REPLACE_PROFILE,
             citizen_id,
-            full_name,
-            date_of_birth,
-            gender,
-            citizen_id_number,
-            province_code,
-            commune_code,
-            street,
-            email,
+            person.full_name,
+            person.date_of_birth,
+            person.gender,
+            person.citizen_id_number,
+            person.province_code,
+            person.commune_code,
+            person.street,
+            person.email,
         )
 
 
