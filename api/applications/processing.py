@@ -136,16 +136,19 @@ class ProcessingService:
                 )
             if not move.parties & parties:
                 raise MoveForbidden()
+            # Read under the row lock: its uploads are checked and it is in the answer.
+            documents = await self._repo.documents(row["id"])
             form = await check_requirements(
                 self._repo,
                 self._units,
                 row,
                 move,
+                documents=documents,
                 note=command.note,
                 missing_documents=command.missing_documents,
                 new_due_date=command.new_due_date,
             )
-            return await self._apply(actor, row, move, command, form)
+            return await self._apply(actor, row, move, command, form, documents)
 
     async def _apply(
         self,
@@ -154,6 +157,7 @@ class ProcessingService:
         move: Move,
         command: MoveCommand,
         form: dict[str, Any],
+        documents: list[asyncpg.Record],
     ) -> Applied:
         """Write the move, its audit row and its event (one statement, after every read);
         the application as it is now and the event."""
@@ -180,7 +184,6 @@ class ProcessingService:
                 due = command.new_due_date  # checked by check_requirements
         # Read after the row lock, so no other event of this application can come in between.
         events = await self._repo.events(row["id"])
-        documents = await self._repo.documents(row["id"])
         if take_number:
             # As late as possible: the unit's counter row stays locked until the commit, and
             # every submit of the unit waits for it.

@@ -79,28 +79,34 @@ LEFT JOIN citizens c ON c.id = a.citizen_id
 _APPLICATION = _APPLICATION_OF_A.format(source="applications a") + "WHERE a.id = $1"
 
 # What filing needs before it writes, in one read: the procedure (NULL columns when unknown),
-# a draft made earlier with this idempotency key, and the transaction's clock (the draft's
-# created_at and the Created event's occurred_at).
+# a draft made earlier with this idempotency key, the filing citizen's profile (NULL columns
+# for staff) and the database clock (the draft's created_at and the Created event's
+# occurred_at).
 _FILING_CONTEXT = """
 SELECT now() AS now, e.id AS earlier_id, e.request_fingerprint AS earlier_fingerprint,
        p.code, p.name_vi, p.name_en, p.agency_level, p.service_level, p.processing_days,
-       p.required_documents, p.form_fields, p.active
+       p.required_documents, p.form_fields, p.active,
+       c.phone, c.full_name, c.date_of_birth, c.gender, c.citizen_id_number, c.province_code,
+       c.commune_code, c.street
 FROM (SELECT) AS one
 LEFT JOIN procedures p ON p.code = $1
 LEFT JOIN applications e
        ON e.created_by_kind = $2 AND e.created_by_id = $3 AND e.idempotency_key = $4
+LEFT JOIN citizens c ON c.id = $5
 """
 
 # The draft, its audit row and its Created event (seq 1) in one statement, so it all commits
-# or nothing does; the new application as ``_APPLICATION`` reads it. A concurrent retry with
-# the same key waits on the unique index until the first insert commits, then inserts nothing
-# (and no audit row or event): no row comes back.
+# or nothing does, in a transaction of its own or the caller's; the new application as
+# ``_APPLICATION`` reads it. Its timestamps are the database clock read by ``_FILING_CONTEXT``
+# (the event says when it happened). A concurrent retry with the same key waits on the unique
+# index until the first insert commits, then inserts nothing (and no audit row or event): no
+# row comes back.
 _INSERT_DRAFT_WITH_JOURNAL = """
 WITH a AS (
     INSERT INTO applications (id, procedure_code, unit_code, citizen_id, channel, status,
                               applicant, form, created_by_kind, created_by_id, idempotency_key,
-                              request_fingerprint)
-    VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11)
+                              request_fingerprint, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $16, $16)
     ON CONFLICT (created_by_kind, created_by_id, idempotency_key) DO NOTHING
     RETURNING *
 ), audit AS (
@@ -108,7 +114,8 @@ WITH a AS (
                            to_status, request_id)
     SELECT $8, $9, $12, 'application.created', a.id, a.unit_code, a.status, $13 FROM a
 ), event AS (
-    INSERT INTO events (application_id, seq, type, payload) SELECT a.id, 1, $14, $15 FROM a
+    INSERT INTO events (application_id, seq, type, payload, occurred_at)
+    SELECT a.id, 1, $14, $15, $16 FROM a
 )
 """ + _APPLICATION_OF_A.format(source="a")
 
@@ -309,11 +316,18 @@ class ApplicationRepository:
         created_by_kind: str,
         created_by_id: uuid.UUID,
         idempotency_key: uuid.UUID,
+        citizen_id: uuid.UUID | None,
     ) -> asyncpg.Record:
         """``now``; ``earlier_id`` and ``earlier_fingerprint`` (the draft this key made, or
-        NULL); the procedure's columns as ``procedure`` reads them (``code`` NULL: unknown)."""
+        NULL); the procedure's columns as ``procedure`` reads them (``code`` NULL: unknown);
+        the profile columns of ``citizen_id`` (phone, full_name, …, street)."""
         row = await self._conn.fetchrow(
-            _FILING_CONTEXT, procedure_code, created_by_kind, created_by_id, idempotency_key
+            _FILING_CONTEXT,
+            procedure_code,
+            created_by_kind,
+            created_by_id,
+            idempotency_key,
+            citizen_id,
         )
         assert row is not None
         return row
@@ -349,6 +363,7 @@ class ApplicationRepository:
             request_id,
             event_type(Created),
             event_payload(event),
+            event.occurred_at,
         )
         if row is not None:
             event_written()
