@@ -60,6 +60,12 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             reset=skip_session_reset,
         )
         relay_waker = RelayWaker(pool)
+        # Receipt numbers, each in a short transaction of its own (api/applications/receipts.py).
+        receipt_pool = await create_pool(
+            settings.database_url, min_size=1, max_size=2, reset=skip_session_reset
+        )
+        receipt_codes: ReceiptCodes = app.state.receipt_codes
+        receipt_codes.number_on(receipt_pool)
         redis = job_pool(settings.redis_url)
         rate_limiter = RateLimiter(settings.redis_url)
         storage = ObjectStorage(settings)
@@ -83,6 +89,8 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             await relay_waker.close()
             await rate_limiter.close()
             await redis.aclose()
+            receipt_codes.number_on(None)
+            await receipt_pool.close()
             await pool.close()
 
     return lifespan

@@ -42,6 +42,7 @@ from api.core.changes import (
     read_changes,
 )
 from api.core.db import connect
+from api.core.outbox import OUTBOX_CHANNEL
 from api.webhooks.fanout import FANOUT_FUNCTION, fanout_job_id
 
 logger = logging.getLogger("workers.relay")
@@ -183,7 +184,7 @@ async def _serve(
             wake.set()
 
         conn.add_termination_listener(on_termination)
-        await conn.add_listener("outbox", on_notify)
+        await conn.add_listener(OUTBOX_CHANNEL, on_notify)
         position, fresh = await _load_position(conn)
         active.set()
         while True:

@@ -26,7 +26,7 @@ from api.applications.events import (
 )
 from api.applications.journal import AuditEntry
 from api.applications.problems import MoveForbidden, TransitionNotAllowed, VersionConflict
-from api.applications.receipts import ReceiptCodes, allocate_receipt_numbers
+from api.applications.receipts import ReceiptCodes
 from api.applications.repository import ApplicationRepository
 from api.applications.requirements import check_requirements
 from api.applications.schemas import ApplicationRead, MissingDocument, TransitionRequest
@@ -185,10 +185,9 @@ class ProcessingService:
         # Read after the row lock, so no other event of this application can come in between.
         events = await self._repo.events(row["id"])
         if take_number:
-            # As late as possible: the unit's counter row stays locked until the commit, and
-            # every submit of the unit waits for it.
-            (number,) = await allocate_receipt_numbers(self._conn, row["unit_code"], today)
-            receipt_code = self._receipt_codes.format(row["unit_code"], today, number)
+            # Last, once every check passed: the unit's counter row is what every submit of
+            # the unit waits for (receipts.py).
+            receipt_code = await self._receipt_codes.next_code(self._conn, row["unit_code"], today)
         event_class = EVENT_FOR_ACTION[command.action]
         extra: dict[str, Any] = {}
         if event_class is SupplementRequested:

@@ -33,6 +33,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 logger = logging.getLogger("api.outbox")
 
 OUTBOX_CHANNEL = "outbox"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _NOTIFY = "SELECT pg_notify('outbox', '')"
 # Between two wake-ups of one process: commits that land meanwhile share the next one.
 WAKE_INTERVAL_SECONDS = 0.002
@@ -98,12 +99,13 @@ class RelayWaker:
 
 
 def relay_wake_middleware(app: ASGIApp) -> ASGIApp:
-    """Each HTTP request is a unit of work: one that wrote events wakes the relay (through
-    the app's ``state.relay_waker``) when its response starts, its handler and transaction
-    being done by then, or when it ends without one."""
+    """Each HTTP request that may change something (not GET, HEAD or OPTIONS, which never
+    write events) is a unit of work: one that wrote events wakes the relay (through the app's
+    ``state.relay_waker``) when its response starts, its handler and transaction being done
+    by then, or when it ends without one."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP or scope["method"] in _SAFE_METHODS:
             await app(scope, receive, send)
             return
         unit = _Unit()
