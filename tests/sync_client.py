@@ -48,6 +48,7 @@ class SyncClient:
         self.cursor: str | None = None
         self.work_set: dict[str, dict[str, Any]] = {}
         self.received: list[tuple[str, int]] = []  # (id, version) of every page kept
+        self.notifications: dict[str, dict[str, Any]] = {}  # the officer's inbox, by id
         self.transport_failures = 0
         self.retries_answered = 0
         # No keep-alive: one connection per request, so the proxy's fate applies per request.
@@ -196,8 +197,10 @@ class SyncClient:
             for record in page["applications"]:
                 self.received.append((record["id"], record["version"]))
                 held = self.work_set.get(record["id"])
-                if held is None or held["version"] < record["version"]:
+                if held is None or held["version"] <= record["version"]:
                     self.work_set[record["id"]] = record
+            for notification in page["notifications"]:
+                self.notifications[notification["id"]] = notification  # latest state wins
             self.cursor = page["next_cursor"]  # saved after the page is kept
             if not page["has_more"]:
                 return

@@ -26,6 +26,11 @@ UPDATE sync_devices SET revoked_at = coalesce(revoked_at, now()), revoked_by = $
 RETURNING id, staff_id, unit_code, label, registered_at, revoked_at
 """
 
+# A revoked device's leases end with it (api/sync/leases.py).
+_RELEASE_LEASES_OF_DEVICE = """
+UPDATE sync_leases SET released_at = now() WHERE device_id = $1 AND released_at IS NULL
+"""
+
 _UNIT_AGENCY = "SELECT agency_code FROM units WHERE code = $1"
 
 _BLOCK = """
@@ -135,6 +140,9 @@ class SyncRepository:
 
     async def revoke(self, device_id: uuid.UUID, by: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_REVOKE, device_id, by)
+
+    async def release_leases_of_device(self, device_id: uuid.UUID) -> None:
+        await self._conn.execute(_RELEASE_LEASES_OF_DEVICE, device_id)
 
     async def unit_agency(self, unit_code: str) -> str | None:
         agency: str | None = await self._conn.fetchval(_UNIT_AGENCY, unit_code)
