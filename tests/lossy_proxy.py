@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import re
 from dataclasses import dataclass, field
 
 
@@ -54,13 +55,14 @@ class LossyProxy:
         self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
     ) -> None:
         self.stats.connections += 1
+        # A cut is a fraction of the message (its length read from its HTTP head), so every
+        # connection chosen is really cut, whatever the size of what it carries.
         cut_request = cut_response = None
         if self._rng.random() < self.profile.cut_rate:
-            # Request bodies here are small, so most request cuts land within the first KB.
             if self._rng.random() < 0.5:
-                cut_request = self._rng.randint(0, 1500)
+                cut_request = self._rng.random()
             else:
-                cut_response = self._rng.randint(0, 3000)
+                cut_response = self._rng.random()
         twin: asyncio.StreamWriter | None = None
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
@@ -99,16 +101,19 @@ class LossyProxy:
         self,
         reader: asyncio.StreamReader,
         writers: list[asyncio.StreamWriter],
-        cut_at: int | None,
+        cut_fraction: float | None,
         done: asyncio.Event,
         direction: str,
     ) -> None:
         sent = 0
+        cut_at: int | None = None
         try:
             while True:
                 chunk = await reader.read(16384)
                 if not chunk:
                     break
+                if cut_fraction is not None and cut_at is None:
+                    cut_at = int(cut_fraction * _message_length(chunk))
                 await asyncio.sleep(
                     self.profile.latency + len(chunk) / self.profile.bytes_per_second
                 )
@@ -141,3 +146,17 @@ class LossyProxy:
     async def _close_later(self, writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(2)
         writer.close()
+
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+def _message_length(first_chunk: bytes) -> int:
+    """The whole HTTP message's length from its first chunk (head + Content-Length), or the
+    chunk's own length when the head does not say."""
+    head_end = first_chunk.find(b"\r\n\r\n")
+    if head_end < 0:
+        return len(first_chunk)
+    found = _CONTENT_LENGTH.search(first_chunk[:head_end])
+    body = int(found.group(1)) if found else len(first_chunk) - head_end - 4
+    return head_end + 4 + body
