@@ -19,6 +19,10 @@ class LinkProfile:
     cut_rate: float = 0.10  # share of connections cut at a random byte
     duplicate_rate: float = 0.05  # share of connections whose request also goes upstream twice
     seed: int = 7
+    # False: ``latency`` on every chunk (harsh, for the simulation). True: a link's propagation
+    # delay, paid once per message and direction, plus one round trip per connection for the
+    # TCP handshake (the benchmark's 300 ms link: bench/sync.py).
+    latency_once_per_message: bool = False
 
 
 @dataclass
@@ -27,6 +31,8 @@ class LinkStats:
     cut_in_request: int = 0
     cut_in_response: int = 0
     duplicated: int = 0
+    bytes_up: int = 0  # forwarded from clients to the server
+    bytes_down: int = 0  # forwarded from the server to clients
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
@@ -64,6 +70,8 @@ class LossyProxy:
             else:
                 cut_response = self._rng.random()
         twin: asyncio.StreamWriter | None = None
+        if self.profile.latency_once_per_message:
+            await asyncio.sleep(2 * self.profile.latency)  # SYN, SYN-ACK
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
             if cut_request is None and self._rng.random() < self.profile.duplicate_rate:
@@ -112,11 +120,11 @@ class LossyProxy:
                 chunk = await reader.read(16384)
                 if not chunk:
                     break
-                if cut_fraction is not None and cut_at is None:
+                if cut_at is None and cut_fraction is not None:
                     cut_at = int(cut_fraction * _message_length(chunk))
-                await asyncio.sleep(
-                    self.profile.latency + len(chunk) / self.profile.bytes_per_second
-                )
+                once = self.profile.latency_once_per_message
+                latency = 0.0 if once and sent else self.profile.latency
+                await asyncio.sleep(latency + len(chunk) / self.profile.bytes_per_second)
                 if cut_at is not None and sent + len(chunk) > cut_at:
                     part = chunk[: max(0, cut_at - sent)]
                     for writer in writers[:1]:
@@ -130,6 +138,10 @@ class LossyProxy:
                         writer.transport.abort()
                     break
                 sent += len(chunk)
+                if direction == "request":
+                    self.stats.bytes_up += len(chunk)
+                else:
+                    self.stats.bytes_down += len(chunk)
                 for writer in writers:
                     writer.write(chunk)
                     await writer.drain()

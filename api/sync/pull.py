@@ -67,6 +67,15 @@ class PullService:
         self._repo = SyncRepository(conn)
 
     async def pull(self, actor: Actor, *, cursor: str | None, limit: int) -> PullPage:
+        # One snapshot for the whole page: the feed's watermark and every read (the rows, their
+        # documents, timelines and leases, the notifications) see the same committed state, so
+        # a record never carries a lease or a document from after its feed position and then
+        # comes again, identical, at its next position. (The feed stays exact: transactions
+        # below the snapshot's xmin are finished, and so visible in it.)
+        async with self._conn.transaction(isolation="repeatable_read", readonly=True):
+            return await self._page(actor, cursor=cursor, limit=limit)
+
+    async def _page(self, actor: Actor, *, cursor: str | None, limit: int) -> PullPage:
         unit_code = actor.unit_code
         assert unit_code is not None, "officers have a unit"
         cluster = await self._repo.cluster_id()
