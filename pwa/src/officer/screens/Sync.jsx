@@ -48,6 +48,12 @@ export function SyncIndicator() {
   );
 }
 
+/** The refusal in words: the field messages when the server listed them, else its detail. */
+function problemText(problem) {
+  const fields = (problem?.errors ?? []).map((e) => e.message).filter(Boolean);
+  return fields.length ? fields.join("; ") : (problem?.detail ?? problem?.title ?? "");
+}
+
 function Conflict({ item, onResolved }) {
   const { entry, current, problem, outcome } = item;
   const action = entry.command.payload.action;
@@ -68,7 +74,7 @@ function Conflict({ item, onResolved }) {
       <p>
         <strong>{action ? t(`officer.action.${action}`) : t(`officer.command.${entry.command.type}`)}</strong> · {entry.summary?.receipt_code ?? ""}
       </p>
-      <p>{outcome === "conflict" ? t("officer.conflict.changed", { status: current ? statusText(current.status) : "" }) : t("officer.conflict.rejected", { reason: problem?.detail ?? problem?.title ?? "" })}</p>
+      <p>{outcome === "conflict" ? t("officer.conflict.changed", { status: current ? statusText(current.status) : "" }) : t("officer.conflict.rejected", { reason: problemText(problem) })}</p>
       <div class="row">
         <button type="button" class="secondary" onClick={takeTheirs}>
           {t("officer.conflict.theirs")}
@@ -114,7 +120,7 @@ export function SyncScreen() {
       {s && (
         <dl class="facts">
           <dt>{t("officer.sync.device")}</dt>
-          <dd>{s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
+          <dd>{s.device?.revoked ? t("officer.sync.revoked") : s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
           <dt>{t("officer.sync.fresh")}</dt>
           <dd>{time(s.lastSync) ?? t("officer.sync.never")}</dd>
           <dt>{t("officer.sync.codes")}</dt>
