@@ -75,14 +75,14 @@ function App() {
   );
   return (
     <>
-      <header class="bar no-print">
+      <header class="bar officer-bar no-print">
         <a class="brand" href="#/officer">
           {t("officer.brand")}
         </a>
-        <span>
+        <span class="bar-actions">
           <button type="button" lang={lang === "vi" ? "en" : "vi"} title={t("lang.switchLabel")} onClick={switchLanguage}>
             {t("lang.switch")}
-          </button>{" "}
+          </button>
           {auth && (
             <button type="button" onClick={signOut}>
               {t("signout")}

@@ -25,13 +25,16 @@ PHONE = {"width": 360, "height": 640}
 
 def screenshots(page: Page, name: str, showing: Locator | None = None) -> None:
     """The screen as it is now at the desk's laptop size and a phone's, as ``name``-1280 and
-    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given; the page keeps
-    its own size afterwards."""
+    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given, after checking
+    that it is no wider than either; the page keeps its own size afterwards."""
     size = page.viewport_size
     for viewport in (LAPTOP, PHONE):
         page.set_viewport_size(viewport)
         if showing is not None:
             showing.scroll_into_view_if_needed()
+        # Nothing wider than the screen: no sideways scrolling on a 360 px phone.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} is {width} px wide at {viewport['width']}"
         screenshot(page, f"{name}-{viewport['width']}")
     if size is not None:
         page.set_viewport_size(size)

@@ -27,6 +27,7 @@ from tests.browser.officer.officer_support import (
     LAPTOP,
     citizens_application,
     officer,
+    screenshots,
     sign_in_officer,
 )
 from tests.browser.test_push import running_worker
@@ -65,12 +66,16 @@ def _late(settings: Settings, application_id: str) -> tuple[date, date]:
     return run(change())
 
 
-def _set_new_date_offline(page: Page, application_id: str, day: date) -> None:
+def _set_new_date_offline(
+    page: Page, application_id: str, day: date, *, shoot: bool = False
+) -> None:
     page.goto(f"/#/officer/a/{application_id}")
     expect(page.get_by_text("Đang xem bản lưu trên máy")).to_be_visible()
     page.get_by_role("button", name="Hẹn lại ngày trả (xin lỗi)", exact=True).click()
     page.get_by_label("Ngày hẹn trả mới").fill(day.isoformat())
     page.get_by_label("Thư xin lỗi gửi công dân").fill(APOLOGY)
+    if shoot:
+        screenshots(page, "officer-new-due-date", showing=page.locator(".move-form"))
     page.get_by_role("button", name="Xác nhận: Hẹn lại ngày trả (xin lỗi)").click()
     expect(page.get_by_text("Đã lưu trên máy; sẽ gửi khi có mạng.")).to_be_visible()
     expect(page.get_by_test_id("due-pending")).to_have_text("chờ đồng bộ")
@@ -94,7 +99,7 @@ def test_a_new_due_date_set_offline_reaches_the_citizen_and_a_refused_one_is_sho
     username, _ = officer(settings)
     _prepare_and_go_offline(page, context, username)
 
-    _set_new_date_offline(page, late["id"], new_date)
+    _set_new_date_offline(page, late["id"], new_date, shoot=True)
     expect(page.locator(".facts").first).to_contain_text(f"{new_date.day:02d}/{new_date.month:02d}")
     # Today is not later than today: the server refuses it; the device cannot tell offline.
     _set_new_date_offline(page, refused["id"], vn_today())
@@ -194,6 +199,7 @@ def test_a_note_and_the_result_file_taken_offline_reach_the_server_intact(
     expect(indicator).to_contain_text("3 chờ gửi")
     page.reload()  # still offline: the file waits in IndexedDB
     expect(indicator).to_contain_text("3 chờ gửi")
+    screenshots(page, "officer-detail-offline", showing=timeline)
 
     context.set_offline(False)
     expect(indicator).to_contain_text("0 chờ gửi", timeout=60_000)

@@ -20,6 +20,7 @@ from tests.browser.officer.officer_support import (
     PASSWORD,
     fill_counter_intake,
     officer,
+    screenshots,
     sign_in_officer,
 )
 from tests.conftest import ServedApp
@@ -74,6 +75,7 @@ def test_a_revoked_devices_intake_is_carried_by_the_new_device_after_sign_in(
     expect(notice).to_contain_text("1 thao tác chưa gửi vẫn được giữ")
     page.reload()
     expect(notice).to_contain_text("1 thao tác chưa gửi vẫn được giữ")
+    screenshots(page, "officer-revoked")
     assert fetch(settings, "SELECT id FROM applications WHERE receipt_code = $1", printed) == []
 
     page.get_by_label("Tên đăng nhập").fill(username)

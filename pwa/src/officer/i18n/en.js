@@ -69,6 +69,7 @@ export const EN = {
   "officer.doc.status.stored": "stored",
   "officer.doc.status.pending": "uploading",
   "officer.doc.status.rejected": "refused",
+  "officer.doc.resultName": "Result file",
   "officer.doc.view": "View photo",
   "officer.doc.open": "Open file",
   "officer.doc.zoom": "Zoom photo {name} in or out",

@@ -69,6 +69,7 @@ export const VI = {
   "officer.doc.status.stored": "đã lưu",
   "officer.doc.status.pending": "đang tải lên",
   "officer.doc.status.rejected": "bị từ chối",
+  "officer.doc.resultName": "Tệp kết quả",
   "officer.doc.view": "Xem ảnh",
   "officer.doc.open": "Mở tệp",
   "officer.doc.zoom": "Phóng to hoặc thu nhỏ ảnh {name}",

@@ -20,7 +20,7 @@ function Photo({ application, document, names }) {
       setError(e.message);
     }
   }
-  const name = names.get(document.requirement) ?? document.requirement;
+  const name = names.get(document.requirement) ?? (document.kind === "result" ? t("officer.doc.resultName") : document.requirement);
   const label = t("officer.doc.label", { name, kind: t(`officer.doc.${document.kind}`) });
   if (!url)
     return (
