@@ -188,7 +188,7 @@ async def held_applications(page: Page) -> int:
 
 
 async def prepare_once(
-    base: str, link: SlowLink, username: str
+    base: str, link: SlowLink, username: str, list_requests: bool
 ) -> tuple[float, int, int, dict[str, int]]:
     """One fresh browser profile: sign in, then time "Prepare for offline". Returns seconds,
     applications held, requests and bytes that crossed the link while preparing."""
@@ -217,6 +217,8 @@ async def prepare_once(
             await page.get_by_text(READY).wait_for()
             seconds = time.monotonic() - started
             carried = {k: link.carried[k] - before[k] for k in before}
+            if list_requests:
+                print("\n".join(f"    {url}" for url in requests))
             return seconds, await held_applications(page), len(requests), carried
         finally:
             await browser.close()
@@ -235,7 +237,7 @@ async def measure(api_port: int, args: argparse.Namespace, username: str) -> Non
         times = []
         for run in range(args.runs):
             seconds, held, requests, carried = await prepare_once(
-                f"http://127.0.0.1:{link.port}", link, username
+                f"http://127.0.0.1:{link.port}", link, username, args.list_requests
             )
             times.append(seconds)
             print(
@@ -258,6 +260,7 @@ def main() -> None:
     parser.add_argument("--kbit", type=float, default=256)
     parser.add_argument("--rtt-ms", type=float, default=300)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--list-requests", action="store_true", help="print each request's URL")
     args = parser.parse_args()
 
     build_pwa()
