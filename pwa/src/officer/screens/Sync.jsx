@@ -62,7 +62,8 @@ function Conflict({ item, onResolved }) {
     onResolved();
   }
   async function reapply() {
-    const { command_id, depends_on, device_time, base_version, ...rest } = entry.command;
+    // A new command taken now, on this device: its own id, time, chain and origin.
+    const { command_id, depends_on, device_time, base_version, origin_device_id, ...rest } = entry.command;
     await enqueue({ ...rest, base_version: current.version }, { appKey: entry.appKey, uploads: [], summary: entry.summary });
     await remove("conflicts", item.command_id);
     if (current) await put("apps", current);
@@ -79,7 +80,7 @@ function Conflict({ item, onResolved }) {
         <button type="button" class="secondary" onClick={takeTheirs}>
           {t("officer.conflict.theirs")}
         </button>
-        {action && current && (
+        {(action || entry.command.type === "set_new_due_date") && current && (
           <button type="button" class="secondary" onClick={reapply}>
             {t("officer.conflict.mine")}
           </button>
