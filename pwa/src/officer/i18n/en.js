@@ -55,6 +55,8 @@ export const EN = {
   "officer.detail.applicant": "Applicant",
   "officer.detail.cccd": "ID",
   "officer.detail.verified": "identity verified",
+  "officer.detail.yes": "Yes",
+  "officer.detail.no": "No",
   "officer.detail.notVerified": "identity not verified",
   "officer.detail.address": "Address",
   "officer.detail.form": "Form",

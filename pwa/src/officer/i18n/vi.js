@@ -55,6 +55,8 @@ export const VI = {
   "officer.detail.applicant": "Người nộp",
   "officer.detail.cccd": "CCCD",
   "officer.detail.verified": "đã xác thực danh tính",
+  "officer.detail.yes": "Có",
+  "officer.detail.no": "Không",
   "officer.detail.notVerified": "chưa xác thực danh tính",
   "officer.detail.address": "Địa chỉ",
   "officer.detail.form": "Nội dung tờ khai",

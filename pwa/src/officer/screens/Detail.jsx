@@ -95,11 +95,16 @@ export function Detail({ id }) {
     const found = await loadApplication(id);
     const procedure = await loadProcedure(found.application.procedure_code).catch(() => null);
     const notes = await notesWithState(found.application.id);
-    return { ...found, notes, names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])) };
+    return {
+      ...found,
+      notes,
+      names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])),
+      fields: new Map((procedure?.form_fields ?? []).map((f) => [f.name, f])),
+    };
   }, [id]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
-  const { application: a, offline, names, notes } = loaded.data;
+  const { application: a, offline, names, notes, fields } = loaded.data;
   const applicant = a.applicant ?? {};
   return (
     <>
@@ -139,8 +144,8 @@ export function Detail({ id }) {
       <dl class="facts">
         {Object.entries(a.form ?? {}).map(([key, value]) => (
           <div key={key}>
-            <dt>{key}</dt>
-            <dd>{typeof value === "object" && value ? Object.values(value).join(", ") : String(value)}</dd>
+            <dt>{fields.has(key) ? pick(fields.get(key), "label") : key}</dt>
+            <dd>{formValue(fields.get(key), value)}</dd>
           </div>
         ))}
       </dl>
@@ -186,4 +191,18 @@ export function Detail({ id }) {
       <Moves application={a} online={!offline} onMoved={loaded.reload} />
     </>
   );
+}
+
+// A form answer as the officer reads it: a choice by its label, a date in the local format,
+// anything else as typed (a field the procedure no longer lists shows its raw value).
+function formValue(field, value) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object") return Object.values(value).join(", ");
+  if (field?.type === "select") {
+    const option = (field.options ?? []).find((o) => o.value === value);
+    if (option) return pick(option, "label");
+  }
+  if (field?.type === "date") return formatDate(value);
+  if (field?.type === "boolean") return t(value ? "officer.detail.yes" : "officer.detail.no");
+  return String(value);
 }
