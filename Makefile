@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks bench-lighthouse bench-sync clean pwa
+.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks bench-lighthouse bench-officer bench-sync clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -36,6 +36,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/officer_offline.py
 	$(MAKE) bench-sync
 
 # Web Push alone: pushes/s per worker process beside the push service's ceiling, and
@@ -49,6 +50,12 @@ bench-push: $(VENV)/.installed
 bench-webhooks: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/webhooks.py
+
+# The officer app's "Prepare for offline" with 500 applications in the unit, through the lossy
+# proxy as a 256 kbit/s, 300 ms link (headless Chromium); prints the officer chunk's size too.
+bench-officer: $(VENV)/.installed pwa
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/officer_offline.py
 
 # The citizen app in Lighthouse (pwa/'s dev dependency, Debian's Chromium): home, procedure and
 # form screens, mobile, simulated throttling.

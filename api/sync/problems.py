@@ -70,6 +70,22 @@ class DeviceTimeImplausible(Problem):
     entry = "sync.problems.device-time-implausible"
 
 
+class OriginDeviceForeign(Problem):
+    """A carried command names an origin device that is unknown or of another unit."""
+
+    status = 422
+    slug = "origin-device-foreign"
+    entry = "sync.problems.origin-device-foreign"
+
+
+class IntakeAfterRevocation(Problem):
+    """A carried intake was taken on its origin device after that device was revoked."""
+
+    status = 422
+    slug = "intake-after-revocation"
+    entry = "sync.problems.intake-after-revocation"
+
+
 class UploadIncomplete(Problem):
     """A command names an upload whose bytes have not all arrived: retry after the upload."""
 

@@ -54,8 +54,13 @@ class _Retry(Exception):
 
 
 def fingerprint(command: Command) -> str:
-    """What makes a replay the same command: everything it says, in canonical JSON."""
-    return hashlib.sha256(msgspec.json.encode(command, order="sorted")).hexdigest()
+    """What makes a replay the same command: everything it says, in canonical JSON. An
+    ``origin_device_id`` left out is left out of the fingerprint too, so commands stored before
+    that field existed still match their replays."""
+    said = msgspec.to_builtins(command, order="sorted")
+    if said["origin_device_id"] is None:
+        del said["origin_device_id"]
+    return hashlib.sha256(msgspec.json.encode(said, order="sorted")).hexdigest()
 
 
 def problem_body(problem: Problem, language: Language) -> dict[str, Any]:

@@ -31,6 +31,13 @@ _RELEASE_LEASES_OF_DEVICE = """
 UPDATE sync_leases SET released_at = now() WHERE device_id = $1 AND released_at IS NULL
 """
 
+# A command taken on another device (carried outbox), beside the pushing officer.
+_CARRIED_AUDIT = """
+INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
+                       note, request_id, device_time, origin_device_id, origin_staff_id)
+VALUES ('staff', $1, $2, 'sync.command_carried', $3, $4, $5, $6, $7, $8, $9)
+"""
+
 _UNIT_AGENCY = "SELECT agency_code FROM units WHERE code = $1"
 
 _BLOCK = """
@@ -143,6 +150,32 @@ class SyncRepository:
 
     async def release_leases_of_device(self, device_id: uuid.UUID) -> None:
         await self._conn.execute(_RELEASE_LEASES_OF_DEVICE, device_id)
+
+    async def audit_carried(
+        self,
+        *,
+        staff_id: uuid.UUID,
+        role: str,
+        application_id: uuid.UUID,
+        unit_code: str,
+        command_type: str,
+        request_id: str | None,
+        device_time: datetime,
+        origin_device_id: uuid.UUID,
+        origin_staff_id: uuid.UUID,
+    ) -> None:
+        await self._conn.execute(
+            _CARRIED_AUDIT,
+            staff_id,
+            role,
+            application_id,
+            unit_code,
+            command_type,
+            request_id,
+            device_time,
+            origin_device_id,
+            origin_staff_id,
+        )
 
     async def unit_agency(self, unit_code: str) -> str | None:
         agency: str | None = await self._conn.fetchval(_UNIT_AGENCY, unit_code)

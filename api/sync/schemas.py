@@ -207,6 +207,13 @@ class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ] = None
     base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
     depends_on: uuid.UUID | None = None
+    origin_device_id: Annotated[
+        uuid.UUID | None,
+        msgspec.Meta(
+            description="The device the command was taken on, when another device carries a "
+            "revoked or replaced device's outbox (default: the pushing device)"
+        ),
+    ] = None
     payload: Annotated[dict[str, Any], msgspec.Meta(max_length=20)] = {}
 
 

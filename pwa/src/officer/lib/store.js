@@ -52,12 +52,13 @@ export async function count(store) {
   return (await db()).count(store);
 }
 
-/** Replaces a pulled application when the version received is newer than the one held. */
+/** Replaces a pulled application when the version received is newer than the one held, or
+ * as new as a local copy's (the server has applied what the copy showed as waiting). */
 export async function saveApplications(items) {
   const tx = (await db()).transaction("apps", "readwrite");
   for (const item of items) {
     const held = await tx.store.get(item.id);
-    if (!held || held.version < item.version) await tx.store.put(item);
+    if (!held || held.version < item.version || (held.local && held.version === item.version)) await tx.store.put(item);
   }
   await tx.done;
 }

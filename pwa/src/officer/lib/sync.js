@@ -2,6 +2,7 @@
 // reserve receipt blocks, pull the work set (cursor saved only after its page), upload photos
 // in resumable chunks, push the outbox in the order it was taken. Results are final only when
 // the server says so; a conflict or a refusal goes to the officer's list, never overwritten.
+import { dropSession } from "../../lib/api.js";
 import { ApiError, NetworkError, patchChunk, sha256Base64, syncRequest } from "./net.js";
 import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications } from "./store.js";
 
@@ -50,8 +51,10 @@ function withLock(job) {
   return globalThis.navigator?.locks ? navigator.locks.request("motcua-officer-sync", job) : job();
 }
 
+/** A revoked device registers nothing more: the next sign-in replaces it (replaceRevokedDevice). */
 export async function registerDevice() {
   let device = await kvGet("device");
+  if (device?.revoked) throw new ApiError(401, { type: "/problems/device-revoked", title: "device-revoked" });
   if (!device) {
     device = { device_id: crypto.randomUUID(), label: `${navigator.platform || "web"} ${new Date().toISOString().slice(0, 10)}`, registered: false };
     await kvSet("device", device);
@@ -62,6 +65,23 @@ export async function registerDevice() {
     await kvSet("device", device);
   }
   return device;
+}
+
+/** After a sign-in: a revoked device gives way to a new one (made at the next sync), which
+ * carries the outbox; each entry keeps the origin_device_id it was taken with. */
+export async function replaceRevokedDevice() {
+  if ((await kvGet("device"))?.revoked) await kvSet("device", null);
+}
+
+/** The server refused this device: its unused codes go (a revoked device's codes are not
+ * honoured for intakes taken after the revocation), the outbox and photos stay. */
+async function loseDevice(revoked) {
+  const device = await kvGet("device");
+  await kvSet("blocks", []);
+  if (revoked && device) {
+    await kvSet("device", { ...device, revoked: true });
+    await dropSession(); // only a new sign-in registers the device that carries the outbox
+  } else await kvSet("device", null);
 }
 
 async function unusedCodes(day) {
@@ -145,13 +165,16 @@ async function cacheApp() {
 
 /** Puts a command in the outbox (its command_id made now, once) and chains it to the previous
  * command on the same application. */
-export async function enqueue(command, { appKey, uploads = [], summary }) {
+export async function enqueue(command, { appKey, uploads = [], summary, before = null }) {
   const chains = (await kvGet("chains")) ?? {};
+  const device = await kvGet("device");
+  const origin = device && !device.revoked ? { origin_device_id: device.device_id } : {};
   const entry = {
-    command: { command_id: crypto.randomUUID(), device_time: deviceTime(), depends_on: chains[appKey] ?? null, ...command },
+    command: { command_id: crypto.randomUUID(), device_time: deviceTime(), depends_on: chains[appKey] ?? null, ...origin, ...command },
     appKey,
     uploads,
     summary,
+    before,
     queuedAt: new Date().toISOString(),
   };
   await put("outbox", entry);
@@ -199,7 +222,9 @@ async function record(entry, result) {
   if (result.current) await saveApplications([result.current]);
   if (entry.command.application_ref) await remove("apps", entry.command.application_ref);
   const app = entry.command.application_id && (await get("apps", entry.command.application_id));
-  if (app?.local && result.current) await put("apps", result.current);
+  // The local copy showed the command as done: back to the server's record, or to the copy
+  // held before the command when the answer carries none (a refusal).
+  if (app?.local && (result.current || entry.before)) await put("apps", result.current ?? entry.before);
 }
 
 /** One pass: photos first, then the outbox in order (batches of ≤ 100). Returns true when the
@@ -251,7 +276,7 @@ export function syncNow() {
       announce({ phase: "idle" });
     } catch (error) {
       const revoked = error instanceof ApiError && ["device-revoked", "device-unknown"].includes(error.slug);
-      if (revoked) await kvSet("device", null);
+      if (revoked) await loseDevice(error.slug === "device-revoked");
       const problem = revoked ? "revoked" : error instanceof ApiError && error.status === 401 ? "signin" : error instanceof NetworkError || error?.transient ? "network" : "error";
       announce({ phase: "idle", problem, progress: null });
       if (problem === "network" || problem === "error") schedule();

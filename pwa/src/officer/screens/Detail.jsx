@@ -2,9 +2,10 @@
 // may take now, each with what it requires.
 import { useState } from "preact/hooks";
 import { request } from "../../lib/api.js";
-import { LoadError, Loading, useLoad } from "../../lib/ui.jsx";
+import { Field, LoadError, Loading, Notice, useLoad } from "../../lib/ui.jsx";
 import { formatDate, pick, statusText, t } from "../lib/i18n.js";
-import { loadApplication, loadProcedure } from "../lib/data.js";
+import { addNote, loadApplication, loadProcedure, localNotes } from "../lib/data.js";
+import { getAll } from "../lib/store.js";
 import { Moves } from "./Moves.jsx";
 import { SlaBadge } from "./Queue.jsx";
 
@@ -19,7 +20,7 @@ function Photo({ application, document, names }) {
       setError(e.message);
     }
   }
-  const name = names.get(document.requirement) ?? document.requirement;
+  const name = names.get(document.requirement) ?? (document.kind === "result" ? t("officer.doc.resultName") : document.requirement);
   const label = t("officer.doc.label", { name, kind: t(`officer.doc.${document.kind}`) });
   if (!url)
     return (
@@ -50,15 +51,60 @@ function Photo({ application, document, names }) {
   );
 }
 
+/** Where a note of this device stands: waiting in the outbox, refused, or sent. */
+async function notesWithState(id) {
+  const waiting = new Set((await getAll("outbox")).map((e) => e.command.command_id));
+  const refused = new Set((await getAll("conflicts")).map((c) => c.command_id));
+  return (await localNotes(id)).map((n) => ({ ...n, state: waiting.has(n.command_id) ? "waiting" : refused.has(n.command_id) ? "refused" : "sent" }));
+}
+
+function NoteForm({ application, onAdded }) {
+  const [note, setNote] = useState("");
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(event) {
+    event.preventDefault();
+    if (!note.trim()) return setError(t("officer.note.required"));
+    setBusy(true);
+    setError(null);
+    try {
+      await addNote(application, note.trim());
+      setNote("");
+      onAdded();
+    } catch (e) {
+      setError(e.message || t("common.error"));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="note-form" onSubmit={submit} noValidate>
+      <Field label={t("officer.note.label")} required>
+        {(props) => <textarea {...props} rows="2" value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+      </Field>
+      {error && <Notice kind="bad">{error}</Notice>}
+      <button class="secondary" type="submit" disabled={busy}>
+        {t("officer.note.add")}
+      </button>
+    </form>
+  );
+}
+
 export function Detail({ id }) {
   const loaded = useLoad(async () => {
     const found = await loadApplication(id);
     const procedure = await loadProcedure(found.application.procedure_code).catch(() => null);
-    return { ...found, names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])) };
+    const notes = await notesWithState(found.application.id);
+    return {
+      ...found,
+      notes,
+      names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])),
+      fields: new Map((procedure?.form_fields ?? []).map((f) => [f.name, f])),
+    };
   }, [id]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
-  const { application: a, offline, names } = loaded.data;
+  const { application: a, offline, names, notes, fields } = loaded.data;
   const applicant = a.applicant ?? {};
   return (
     <>
@@ -78,7 +124,7 @@ export function Detail({ id }) {
           <>
             <dt>{t("officer.detail.due")}</dt>
             <dd>
-              {formatDate(a.due_date)} {a.sla && <SlaBadge sla={a.sla} left={a.working_days_left} />}
+              {formatDate(a.due_date)} {a.pending_due_date && <span data-testid="due-pending">{t("officer.waiting")}</span>} {a.sla && <SlaBadge sla={a.sla} left={a.working_days_left} />}
             </dd>
           </>
         )}
@@ -98,8 +144,8 @@ export function Detail({ id }) {
       <dl class="facts">
         {Object.entries(a.form ?? {}).map(([key, value]) => (
           <div key={key}>
-            <dt>{key}</dt>
-            <dd>{typeof value === "object" && value ? Object.values(value).join(", ") : String(value)}</dd>
+            <dt>{fields.has(key) ? pick(fields.get(key), "label") : key}</dt>
+            <dd>{formValue(fields.get(key), value)}</dd>
           </div>
         ))}
       </dl>
@@ -130,7 +176,13 @@ export function Detail({ id }) {
             {entry.new_due_date && <> — {t("officer.detail.newDue", { date: formatDate(entry.new_due_date) })}</>}
           </li>
         ))}
+        {notes.map((n) => (
+          <li key={n.command_id} class="note">
+            {t("officer.note.entry")} — {new Date(n.at).toLocaleString()} — {n.note} ({t(`officer.note.${n.state}`)})
+          </li>
+        ))}
       </ol>
+      <NoteForm application={a} onAdded={loaded.reload} />
       {a.receipt_code && (
         <p>
           <a href={`#/officer/a/${a.id}/slip`}>{t("officer.slip.open")}</a>
@@ -139,4 +191,18 @@ export function Detail({ id }) {
       <Moves application={a} online={!offline} onMoved={loaded.reload} />
     </>
   );
+}
+
+// A form answer as the officer reads it: a choice by its label, a date in the local format,
+// anything else as typed (a field the procedure no longer lists shows its raw value).
+function formValue(field, value) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object") return Object.values(value).join(", ");
+  if (field?.type === "select") {
+    const option = (field.options ?? []).find((o) => o.value === value);
+    if (option) return pick(option, "label");
+  }
+  if (field?.type === "date") return formatDate(value);
+  if (field?.type === "boolean") return t(value ? "officer.detail.yes" : "officer.detail.no");
+  return String(value);
 }

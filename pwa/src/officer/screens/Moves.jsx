@@ -2,20 +2,11 @@
 // a reason (return, reject), the complete list of missing documents at once (supplement: "one
 // complete request"), a new date and the apology (late file), the result file (issue).
 import { useState } from "preact/hooks";
-import { ApiError, request } from "../../lib/api.js";
-import { postForm, preparePhoto } from "../../lib/photos.js";
+import { ApiError } from "../../lib/api.js";
 import { Field, Notice, useLoad } from "../../lib/ui.jsx";
 import { pick, t } from "../lib/i18n.js";
 import { loadProcedure, move } from "../lib/data.js";
 import { STAFF_MOVES, offered } from "../lib/moves.js";
-
-async function uploadResult(application, file) {
-  const photo = await preparePhoto(file);
-  const base = `/applications/${application.id}/documents`;
-  const ticket = await request(`${base}/`, { method: "POST", body: { requirement: "result", content_type: photo.type, size: photo.size, sha256: photo.sha256 } });
-  await postForm(ticket, photo.blob);
-  return request(`${base}/${ticket.document_id}/complete`, { method: "POST" });
-}
 
 function SupplementList({ procedureCode, picked, onChange }) {
   const procedure = useLoad(() => loadProcedure(procedureCode), [procedureCode]);
@@ -62,7 +53,7 @@ function MoveForm({ application, action, onDone, onCancel }) {
   const [file, setFile] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const hasResult = application.documents?.some((d) => d.kind === "result" && d.status === "stored");
+  const hasResult = application.documents?.some((d) => d.kind === "result" && (d.status === "stored" || (application.local && d.status === "pending")));
 
   async function submit(event) {
     event.preventDefault();
@@ -75,8 +66,12 @@ function MoveForm({ application, action, onDone, onCancel }) {
     if (rule.result && !hasResult && !file) return setError(t("officer.move.resultRequired"));
     setBusy(true);
     try {
-      if (rule.result && !hasResult) await uploadResult(application, file);
-      const outcome = await move(application, action, { note: note.trim() || undefined, missing_documents: rule.missing ? missing : undefined, new_due_date: newDue || undefined });
+      const outcome = await move(application, action, {
+        note: note.trim() || undefined,
+        missing_documents: rule.missing ? missing : undefined,
+        new_due_date: newDue || undefined,
+        result: rule.result && !hasResult ? file : undefined,
+      });
       onDone(outcome);
     } catch (e) {
       setError(e instanceof ApiError && e.slug === "version-conflict" ? t("officer.move.conflict") : e.message || t("common.error"));

@@ -48,6 +48,12 @@ export function SyncIndicator() {
   );
 }
 
+/** The refusal in words: the field messages when the server listed them, else its detail. */
+function problemText(problem) {
+  const fields = (problem?.errors ?? []).map((e) => e.message).filter(Boolean);
+  return fields.length ? fields.join("; ") : (problem?.detail ?? problem?.title ?? "");
+}
+
 function Conflict({ item, onResolved }) {
   const { entry, current, problem, outcome } = item;
   const action = entry.command.payload.action;
@@ -56,7 +62,8 @@ function Conflict({ item, onResolved }) {
     onResolved();
   }
   async function reapply() {
-    const { command_id, depends_on, device_time, base_version, ...rest } = entry.command;
+    // A new command taken now, on this device: its own id, time, chain and origin.
+    const { command_id, depends_on, device_time, base_version, origin_device_id, ...rest } = entry.command;
     await enqueue({ ...rest, base_version: current.version }, { appKey: entry.appKey, uploads: [], summary: entry.summary });
     await remove("conflicts", item.command_id);
     if (current) await put("apps", current);
@@ -68,12 +75,12 @@ function Conflict({ item, onResolved }) {
       <p>
         <strong>{action ? t(`officer.action.${action}`) : t(`officer.command.${entry.command.type}`)}</strong> · {entry.summary?.receipt_code ?? ""}
       </p>
-      <p>{outcome === "conflict" ? t("officer.conflict.changed", { status: current ? statusText(current.status) : "" }) : t("officer.conflict.rejected", { reason: problem?.detail ?? problem?.title ?? "" })}</p>
+      <p>{outcome === "conflict" ? t("officer.conflict.changed", { status: current ? statusText(current.status) : "" }) : t("officer.conflict.rejected", { reason: problemText(problem) })}</p>
       <div class="row">
         <button type="button" class="secondary" onClick={takeTheirs}>
           {t("officer.conflict.theirs")}
         </button>
-        {action && current && (
+        {(action || entry.command.type === "set_new_due_date") && current && (
           <button type="button" class="secondary" onClick={reapply}>
             {t("officer.conflict.mine")}
           </button>
@@ -114,7 +121,7 @@ export function SyncScreen() {
       {s && (
         <dl class="facts">
           <dt>{t("officer.sync.device")}</dt>
-          <dd>{s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
+          <dd>{s.device?.revoked ? t("officer.sync.revoked") : s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
           <dt>{t("officer.sync.fresh")}</dt>
           <dd>{time(s.lastSync) ?? t("officer.sync.never")}</dd>
           <dt>{t("officer.sync.codes")}</dt>

@@ -2,6 +2,14 @@
 // citizen's stylesheet stays as it is). Wider on a laptop; SLA colours with text beside them.
 export const OFFICER_CSS = `
 .main.officer { max-width: 64rem; }
+.officer-bar .bar-actions { display: flex; gap: .4rem; flex-shrink: 0; }
+.officer-bar .brand { min-width: 0; }
+@media (max-width: 30rem) {
+  .officer-bar { padding: .4rem .5rem; }
+  .officer-bar .brand { font-size: 1rem; white-space: normal; line-height: 1.2; }
+  .officer-bar button { padding: 0 .4rem; font-size: .85rem; }
+  nav.tabs a { font-size: .85rem; padding: .6rem .15rem; }
+}
 .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .5rem; }
 .sla { display: inline-block; padding: 0 .5rem; border-radius: 6px; font-weight: 700; color: #fff; }
 .sla-overdue { background: #b00020; } .sla-due_soon { background: #7a4f00; } .sla-on_track { background: #1b5e20; }
