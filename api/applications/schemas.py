@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.applications.state_machine import Action, Status
+from api.sync.lease_holder import LeaseHolder
 
 ProcedureCode = Annotated[
     str, msgspec.Meta(min_length=1, max_length=40, description="Procedure code, e.g. 1.001193")
@@ -227,6 +228,12 @@ class ApplicationRead(msgspec.Struct, frozen=True):
     supplement_request: SupplementRequest | None
     timeline: list[TimelineEntry]
     documents: list[DocumentSummary]
+    lease: Annotated[
+        LeaseHolder | None,
+        msgspec.Meta(
+            description="Staff readers: the officer holding it for offline work, until when"
+        ),
+    ] = None
 
 
 class ApplicationSummary(msgspec.Struct, frozen=True):
@@ -291,6 +298,10 @@ class QueueItem(msgspec.Struct, frozen=True):
             )
         ),
     ]
+    lease: Annotated[
+        LeaseHolder | None,
+        msgspec.Meta(description="The officer holding it for offline work, until when"),
+    ] = None
 
 
 class QueuePage(msgspec.Struct, frozen=True):

@@ -28,6 +28,7 @@ from api.applications.schemas import (
 from api.applications.state_machine import allowed_actions, parties_of
 from api.core.actors import Actor
 from api.core.pagination import decode_cursor, encode_cursor
+from api.sync.leases import lease_holders
 
 logger = logging.getLogger("api.applications")
 
@@ -50,7 +51,11 @@ class ViewService:
                     unit_code=ref.unit_code,
                 )
             row = await self._repo.application(application_id)
-            return await application_view(self._repo, actor, row)
+            view = await application_view(self._repo, actor, row)
+            if actor.kind == "citizen":
+                return view
+            lease = (await lease_holders(self._conn, [application_id])).get(application_id)
+            return msgspec.structs.replace(view, lease=lease)
 
     async def list_own(self, actor: Actor, *, cursor: str | None, limit: int) -> ApplicationPage:
         before = decode_cursor(cursor, tuple[datetime, uuid.UUID])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.applications.problems import MoveRefused
 from api.core.problems import Problem
 
 
@@ -128,3 +129,12 @@ class PredecessorNotApplied(Problem):
     status = 409
     slug = "predecessor-not-applied"
     entry = "sync.problems.predecessor-not-applied"
+
+
+class ApplicationLeased(MoveRefused):
+    """Another officer's device holds the application for offline work; ``lease`` names the
+    holder and when the lease ends."""
+
+    status = 409
+    slug = "application-leased"
+    entry = "sync.problems.application-leased"

@@ -31,7 +31,12 @@ from api.messages import Language
 from api.settings import Settings
 from api.sync.commands import CommandRunner, PredecessorMissing
 from api.sync.devices import Device
-from api.sync.problems import ClientIdReused, PredecessorNotApplied, UploadIncomplete
+from api.sync.problems import (
+    ApplicationLeased,
+    ClientIdReused,
+    PredecessorNotApplied,
+    UploadIncomplete,
+)
 from api.sync.pull import current_record
 from api.sync.repository import SyncRepository
 from api.sync.schemas import Command, CommandResult, PushRequest, PushResult, RetryReason
@@ -203,7 +208,7 @@ class PushService:
         except _UNAVAILABLE as exc:
             logger.warning("sync command deferred", extra={"error": repr(exc)})
             raise _Retry("unavailable") from None
-        except (VersionConflict, TransitionNotAllowed) as refused:
+        except (VersionConflict, TransitionNotAllowed, ApplicationLeased) as refused:
             return await self._conflict(runner, command, refused, language)
         except Problem as refused:
             return CommandResult(

@@ -26,6 +26,11 @@ UPDATE sync_devices SET revoked_at = coalesce(revoked_at, now()), revoked_by = $
 RETURNING id, staff_id, unit_code, label, registered_at, revoked_at
 """
 
+# A revoked device's leases end with it (api/sync/leases.py).
+_RELEASE_LEASES_OF_DEVICE = """
+UPDATE sync_leases SET released_at = now() WHERE device_id = $1 AND released_at IS NULL
+"""
+
 # A command taken on another device (carried outbox), beside the pushing officer.
 _CARRIED_AUDIT = """
 INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
@@ -142,6 +147,9 @@ class SyncRepository:
 
     async def revoke(self, device_id: uuid.UUID, by: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_REVOKE, device_id, by)
+
+    async def release_leases_of_device(self, device_id: uuid.UUID) -> None:
+        await self._conn.execute(_RELEASE_LEASES_OF_DEVICE, device_id)
 
     async def audit_carried(
         self,
