@@ -148,6 +148,8 @@ def test_leases_show_hold_back_moves_and_let_the_holder_work_offline(
     expect(conflict).to_contain_text(
         re.compile(r"Hồ sơ đang do Trần Thị Lan giữ để xử lý ngoại tuyến đến \d\d:\d\d")
     )
+    # Re-applying would be refused again while the hold lasts: only "keep the server's" is offered.
+    expect(conflict.get_by_role("button", name="Áp dụng lại thao tác của tôi")).to_have_count(0)
     check_accessibility(page, "officer lease conflict")
     screenshots(page, "officer-conflict-leased", showing=conflict)
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { Notice } from "../../lib/ui.jsx";
 import { statusText, t } from "../lib/i18n.js";
-import { until } from "../lib/leases.js";
+import { inForce, until } from "../lib/leases.js";
 import { getAll, put, remove } from "../lib/store.js";
 import { LEASE_HOURS, enqueue, onSyncChange, prepare, syncNow, syncStatus } from "../lib/sync.js";
 
@@ -57,8 +57,10 @@ function problemText(problem) {
 
 /** What the conflict says: a colleague's lease (holder and end), another change first, or a
  * refusal with its reason. */
+const leaseOf = ({ current, problem }) => (problem?.type?.endsWith("/application-leased") ? (problem.lease ?? current?.lease) : null);
+
 function conflictText({ current, problem, outcome }) {
-  const lease = problem?.type?.endsWith("/application-leased") ? (problem.lease ?? current?.lease) : null;
+  const lease = leaseOf({ current, problem });
   if (lease) return t("officer.conflict.leased", { name: lease.holder_name, until: until(lease.expires_at) });
   if (outcome === "conflict") return t("officer.conflict.changed", { status: current ? statusText(current.status) : "" });
   return t("officer.conflict.rejected", { reason: problemText(problem) });
@@ -90,7 +92,8 @@ function Conflict({ item, onResolved }) {
         <button type="button" class="secondary" onClick={takeTheirs}>
           {t("officer.conflict.theirs")}
         </button>
-        {(action || entry.command.type === "set_new_due_date") && current && (
+        {/* Re-applying while a colleague's hold lasts would only be refused again. */}
+        {(action || entry.command.type === "set_new_due_date") && current && !inForce(leaseOf(item)) && (
           <button type="button" class="secondary" onClick={reapply}>
             {t("officer.conflict.mine")}
           </button>
