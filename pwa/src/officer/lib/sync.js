@@ -3,6 +3,7 @@
 // in resumable chunks, push the outbox in the order it was taken. Results are final only when
 // the server says so; a conflict or a refusal goes to the officer's list, never overwritten.
 import { dropSession, session } from "../../lib/api.js";
+import { heldByColleague } from "./leases.js";
 import { ApiError, NetworkError, patchChunk, sha256Base64, syncRequest } from "./net.js";
 import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications, saveNotifications } from "./store.js";
 
@@ -158,7 +159,7 @@ export async function prepare({ holdMine = false } = {}) {
     if (holdMine) {
       const me = (await session())?.accountId;
       const ids = (await getAll("apps"))
-        .filter((a) => IN_PROCESSING.has(a.status) && !a.ref && (!a.lease || a.lease.holder_id === me || Date.parse(a.lease.expires_at) <= Date.now()))
+        .filter((a) => IN_PROCESSING.has(a.status) && !a.ref && !heldByColleague(a.lease, me))
         .map((a) => a.id);
       held = (await holdApplications(ids)).filter((answer) => answer.outcome === "leased").length;
     }
