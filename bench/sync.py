@@ -5,8 +5,8 @@
 
 It creates a throw-away database, seeds one commune's work set (``--applications``
 applications as a counter intake leaves them: the applicant typed from the ID card, the form,
-two documents, a timeline of two steps with notes), serves the API as production does (``python -m
-api``) on a loopback port and prints, in one run:
+two documents, a timeline of two steps with notes, an officer's note), serves the API as
+production does (``python -m api``) on a loopback port and prints, in one run:
 
   - bytes per application record in a pull page, as sent: JSON, JSON+gzip, MessagePack+gzip
     (the page without the reference section, divided by its records);
@@ -106,14 +106,14 @@ def varied_form(rng: random.Random) -> dict[str, Any]:
     return form
 
 
-async def seed(conn: asyncpg.Connection, count: int) -> list[uuid.UUID]:
-    """``count`` counter applications of UNIT just received (version 2), each with two stored
-    documents and its submitted and received steps, as the pull hands them out."""
+async def seed(conn: asyncpg.Connection, count: int, officer_id: uuid.UUID) -> list[uuid.UUID]:
+    """``count`` counter applications of UNIT just received (version 2) by ``officer_id``, each
+    with two stored documents, its submitted and received steps and the officer's note (the
+    sync ``note`` command's audit row), as the pull hands them out."""
     rng = random.Random(10)
     today = vn_today()
-    officer_id = uuid.uuid4()
     ids: list[uuid.UUID] = []
-    applications, documents, events = [], [], []
+    applications, documents, events, notes = [], [], [], []
     for n in range(count):
         application_id = uuid.uuid4()
         ids.append(application_id)
@@ -165,6 +165,21 @@ async def seed(conn: asyncpg.Connection, count: int) -> list[uuid.UUID]:
             (Submitted, "draft", "submitted", None),
             (Received, "submitted", "received", NOTES[0]),
         ]
+        notes.append(
+            (
+                "staff",
+                officer_id,
+                "officer",
+                "application.note",
+                application_id,
+                UNIT,
+                "received",
+                "received",
+                NOTES[1],
+                at + timedelta(minutes=5),
+                at + timedelta(minutes=4),
+            )
+        )
         for seq, (event_class, from_status, to_status, note) in enumerate(steps, start=1):
             event = event_class(
                 application_id=application_id,
@@ -239,7 +254,26 @@ async def seed(conn: asyncpg.Connection, count: int) -> list[uuid.UUID]:
         records=events,
         columns=["application_id", "seq", "type", "payload", "occurred_at"],
     )
-    await conn.execute("ANALYZE applications; ANALYZE application_documents; ANALYZE events")
+    await conn.copy_records_to_table(
+        "audit_log",
+        records=notes,
+        columns=[
+            "actor_kind",
+            "actor_id",
+            "actor_role",
+            "action",
+            "application_id",
+            "unit_code",
+            "from_status",
+            "to_status",
+            "note",
+            "occurred_at",
+            "device_time",
+        ],
+    )
+    await conn.execute(
+        "ANALYZE applications; ANALYZE application_documents; ANALYZE events; ANALYZE audit_log"
+    )
     return ids
 
 
@@ -397,8 +431,8 @@ async def prepare(
     await migrate(dsn)
     conn = await asyncpg.connect(dsn)
     try:
-        ids = await seed(conn, count)
-        _, officer = await staff(conn, settings, unit_code=UNIT)
+        officer_id, officer = await staff(conn, settings, unit_code=UNIT)
+        ids = await seed(conn, count, officer_id)
     finally:
         await conn.close()
     return ids, officer

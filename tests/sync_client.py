@@ -47,8 +47,9 @@ class SyncClient:
         self.answers: dict[str, dict[str, Any]] = {}
         self.cursor: str | None = None
         self.work_set: dict[str, dict[str, Any]] = {}
-        # (id, version, lease id) of every record in every page kept
-        self.received: list[tuple[str, int, str | None]] = []
+        # (id, version, lease id, notes) of every record in every page kept: a record comes
+        # again only when one of them changed.
+        self.received: list[tuple[str, int, str | None, int]] = []
         self.notifications: dict[str, dict[str, Any]] = {}  # the officer's inbox, by id
         self.transport_failures = 0
         self.retries_answered = 0
@@ -206,7 +207,7 @@ class SyncClient:
             page = response.json()
             for record in page["applications"]:
                 lease = record["lease"]["lease_id"] if record["lease"] else None
-                self.received.append((record["id"], record["version"], lease))
+                self.received.append((record["id"], record["version"], lease, len(record["notes"])))
                 held = self.work_set.get(record["id"])
                 if held is None or held["version"] <= record["version"]:
                     self.work_set[record["id"]] = record

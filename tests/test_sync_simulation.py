@@ -300,7 +300,8 @@ async def _check(
             await asyncio.sleep(0.2)
             await officer.client.pull(limit=25)
         assert held == current
-        # No (version, lease) of an application handed out twice.
+        # No (version, lease, notes) of an application handed out twice: a note moves the
+        # record in the feed without a new version (migration 0024).
         repeated = [item for item, n in Counter(officer.client.received).items() if n > 1]
         assert repeated == []
         if officer.unit == UNIT_A:

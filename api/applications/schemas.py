@@ -169,6 +169,19 @@ class TimelineEntry(msgspec.Struct, frozen=True):
     new_due_date: date | None = None
 
 
+class OfficerNote(msgspec.Struct, frozen=True):
+    """A note an officer wrote on the file (the offline sync ``note`` command): internal, shown
+    to staff readers beside the status timeline, never to the citizen or the public."""
+
+    at: Annotated[datetime, msgspec.Meta(description="When the server recorded it")]
+    device_time: Annotated[
+        datetime | None, msgspec.Meta(description="When it was written on the device")
+    ]
+    author_id: uuid.UUID | None
+    author_name: str
+    note: str
+
+
 class SupplementRequest(msgspec.Struct, frozen=True):
     """What the officer asked the citizen to add; present while the status is
     supplement_requested."""
@@ -232,6 +245,15 @@ class ApplicationRead(msgspec.Struct, frozen=True):
         LeaseHolder | None,
         msgspec.Meta(
             description="Staff readers: the officer holding it for offline work, until when"
+        ),
+    ] = None
+    notes: Annotated[
+        list[OfficerNote] | None,
+        msgspec.Meta(
+            description=(
+                "Staff readers: the officers' notes on the file, oldest first (the timeline "
+                "the officer sees is `timeline` and `notes` together, by time); null for others"
+            )
         ),
     ] = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from api.applications.schemas import (
     ApplicationRead,
     ApplicationSummary,
     DocumentSummary,
+    OfficerNote,
     SupplementRequest,
     TimelineEntry,
 )
@@ -55,7 +57,11 @@ class ViewService:
             if actor.kind == "citizen":
                 return view
             lease = (await lease_holders(self._conn, [application_id])).get(application_id)
-            return msgspec.structs.replace(view, lease=lease)
+            view = msgspec.structs.replace(view, lease=lease)
+            if actor.kind != "staff":
+                return view
+            notes = await officer_notes(self._repo, [application_id])
+            return msgspec.structs.replace(view, notes=notes[application_id])
 
     async def list_own(self, actor: Actor, *, cursor: str | None, limit: int) -> ApplicationPage:
         before = decode_cursor(cursor, tuple[datetime, uuid.UUID])
@@ -115,6 +121,24 @@ async def application_view(
         ],
         documents=[DocumentSummary(**dict(document)) for document in documents],
     )
+
+
+async def officer_notes(
+    repo: ApplicationRepository, ids: list[uuid.UUID]
+) -> defaultdict[uuid.UUID, list[OfficerNote]]:
+    """The officers' notes on each of these applications (staff readers only)."""
+    notes: defaultdict[uuid.UUID, list[OfficerNote]] = defaultdict(list)
+    for row in await repo.officer_notes(ids):
+        notes[row["application_id"]].append(
+            OfficerNote(
+                at=row["at"],
+                device_time=row["device_time"],
+                author_id=row["author_id"],
+                author_name=row["author_name"],
+                note=row["note"],
+            )
+        )
+    return notes
 
 
 def _applicant_of(application_id: uuid.UUID, raw: Any) -> Applicant:

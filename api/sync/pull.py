@@ -20,8 +20,10 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.applications.repository import ApplicationRepository
 from api.applications.schemas import DocumentSummary, TimelineEntry
 from api.applications.state_machine import allowed_actions, parties_of
+from api.applications.views import officer_notes
 from api.core.actors import Actor
 from api.core.changes import FeedPosition, read_changes
 from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
@@ -182,10 +184,12 @@ class PullService:
                 )
             )
         leases = await lease_holders(self._conn, ids)
+        notes = await officer_notes(ApplicationRepository(self._conn), ids)
         return [
             msgspec.structs.replace(
                 work_set_record(row, documents[row["id"]], timelines[row["id"]]),
                 lease=leases.get(row["id"]),
+                notes=notes[row["id"]],
             )
             for row in rows
         ]

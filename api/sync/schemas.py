@@ -15,6 +15,7 @@ from api.applications.schemas import (
     FormValues,
     MissingDocument,
     Note,
+    OfficerNote,
     ProcedureCode,
     TimelineEntry,
 )
@@ -119,6 +120,12 @@ class SyncApplication(msgspec.Struct, frozen=True):
         LeaseHolder | None,
         msgspec.Meta(description="The lease in force when the record was read, if any"),
     ] = None
+    notes: Annotated[
+        list[OfficerNote],
+        msgspec.Meta(
+            description="The officers' notes on the file, oldest first (with the timeline, by time)"
+        ),
+    ] = msgspec.field(default_factory=list)
 
 
 class ReferenceProcedure(msgspec.Struct, frozen=True):

@@ -9,6 +9,7 @@ import { language, setLanguage, t } from "./lib/i18n.js";
 import { onSyncChange, startSync, syncNow } from "./lib/sync.js";
 import { OFFICER_CSS } from "./screens/style.js";
 import { Detail } from "./screens/Detail.jsx";
+import { OfficerInbox, OfficerInboxLink } from "./screens/Inbox.jsx";
 import { Intake } from "./screens/Intake.jsx";
 import { Queue } from "./screens/Queue.jsx";
 import { SignIn } from "./screens/SignIn.jsx";
@@ -65,6 +66,7 @@ function App() {
   else if (first === "a") screen = <Detail id={second} />;
   else if (first === "intake") screen = <Intake />;
   else if (first === "sync") screen = <SyncScreen />;
+  else if (first === "inbox") screen = <OfficerInbox />;
   else screen = <Queue query={route.query} />;
   const slip = first === "a" && third === "slip";
 
@@ -80,6 +82,7 @@ function App() {
           {t("officer.brand")}
         </a>
         <span class="bar-actions">
+          {auth && <OfficerInboxLink />}
           <button type="button" lang={lang === "vi" ? "en" : "vi"} title={t("lang.switchLabel")} onClick={switchLanguage}>
             {t("lang.switch")}
           </button>

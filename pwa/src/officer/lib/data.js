@@ -62,6 +62,7 @@ function queueItem(app, names, calendar) {
     working_days_left: left,
     sla: left === null ? null : slaOf(left),
     local: !!app.local,
+    lease: app.lease ?? null,
   };
 }
 
@@ -172,10 +173,30 @@ export async function move(application, action, { note, missing_documents, new_d
   return { application: moved, queued: true };
 }
 
-/** The officer's notes on an application kept on this device (the server keeps them in its
- * audit log, outside the status timeline the pull brings): { [application id]: [note] }. */
+/** The notes this device sent or will send, until the server's record lists them:
+ * { [application id]: [{ command_id, note, at, device_time }] }. */
 export async function localNotes(id) {
   return ((await kvGet("notes")) ?? {})[id] ?? [];
+}
+
+// The device's time of the command is stored with the note (notes kept before it was recorded
+// match by text).
+const sameNote = (local, server) => local.note === server.note && (!local.device_time || Date.parse(local.device_time) === Date.parse(server.device_time));
+
+/** The officers' notes on an application: the server's (every device's, with author and
+ * time), then this device's not on the server yet. A local copy the server's record already
+ * lists is dropped from the device. */
+export async function notesOf(application) {
+  const server = application.notes ?? [];
+  const mine = await localNotes(application.id);
+  const kept = mine.filter((n) => !server.some((s) => sameNote(n, s)));
+  if (kept.length !== mine.length) {
+    const all = (await kvGet("notes")) ?? {};
+    if (kept.length) all[application.id] = kept;
+    else delete all[application.id];
+    await kvSet("notes", all);
+  }
+  return { server, local: kept };
 }
 
 /** A note on the application, through the outbox (the `note` command; the device is
@@ -188,7 +209,7 @@ export async function addNote(application, note) {
     { appKey: held.ref ?? held.id, summary: { type: "note", receipt_code: held.receipt_code, application_id: held.id } },
   );
   const notes = (await kvGet("notes")) ?? {};
-  notes[held.id] = [...(notes[held.id] ?? []), { command_id: entry.command.command_id, note, at: new Date().toISOString() }];
+  notes[held.id] = [...(notes[held.id] ?? []), { command_id: entry.command.command_id, note, at: new Date().toISOString(), device_time: entry.command.device_time }];
   await kvSet("notes", notes);
   syncNow();
   return entry;

@@ -2,9 +2,10 @@
 // reserve receipt blocks, pull the work set (cursor saved only after its page), upload photos
 // in resumable chunks, push the outbox in the order it was taken. Results are final only when
 // the server says so; a conflict or a refusal goes to the officer's list, never overwritten.
-import { dropSession } from "../../lib/api.js";
+import { dropSession, session } from "../../lib/api.js";
+import { heldByColleague } from "./leases.js";
 import { ApiError, NetworkError, patchChunk, sha256Base64, syncRequest } from "./net.js";
-import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications } from "./store.js";
+import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications, saveNotifications } from "./store.js";
 
 const CHUNK = 256 * 1024;
 const CODES_PER_BLOCK = 30;
@@ -43,6 +44,7 @@ export async function syncStatus() {
     lastSync: await kvGet("lastSync"),
     waiting: await count("outbox"),
     conflicts: await count("conflicts"),
+    unread: (await getAll("notifications")).filter((n) => !n.read_at).length,
     codesLeft: (await unusedCodes(vnDay())).length,
   };
 }
@@ -130,26 +132,73 @@ export async function pull() {
       throw error;
     }
     await saveApplications(page.applications);
+    await saveNotifications(page.notifications ?? []);
     if (page.reference) await kvSet("reference", page.reference);
     await kvSet("cursor", page.next_cursor);
     if (!page.has_more) break;
   }
   await kvSet("lastSync", new Date().toISOString());
+  announce({});
 }
 
-/** "Prepare for offline": device, receipt codes, the work set, and the app itself cached. */
-export async function prepare() {
+// Statuses in which the officer is working on a file (not new ones waiting to be received,
+// not the citizen's turn): what "hold the files I am working on" leases.
+const IN_PROCESSING = new Set(["received", "processing", "approved", "result_issued"]);
+export const LEASE_HOURS = 72;
+
+/** "Prepare for offline": device, receipt codes, the work set, and the app itself cached;
+ * with `holdMine`, the files in processing that no colleague holds are leased to this device
+ * (docs/sync.md §6). Returns how many were held. */
+export async function prepare({ holdMine = false } = {}) {
   announce({ phase: "preparing", problem: null });
   try {
     await registerDevice();
     await topUpBlocks();
     await pull();
+    let held = 0;
+    if (holdMine) {
+      const me = (await session())?.accountId;
+      const ids = (await getAll("apps"))
+        .filter((a) => IN_PROCESSING.has(a.status) && !a.ref && !heldByColleague(a.lease, me))
+        .map((a) => a.id);
+      held = (await holdApplications(ids)).filter((answer) => answer.outcome === "leased").length;
+    }
     await navigator.storage?.persist?.().catch(() => false);
     await cacheApp();
     await kvSet("preparedAt", new Date().toISOString());
+    return { held };
   } finally {
     announce({ phase: "idle" });
   }
+}
+
+/** Leases these applications to this device (at most 100 per request); the local copies show
+ * the answers at once, the pull brings them to the other devices. Returns the answers. */
+export async function holdApplications(ids) {
+  await registerDevice();
+  const answers = [];
+  for (let start = 0; start < ids.length; start += 100) {
+    const answer = await syncRequest("/leases", { method: "POST", body: { application_ids: ids.slice(start, start + 100), hours: LEASE_HOURS } });
+    answers.push(...answer.leases);
+  }
+  await showLeases(answers.map((answer) => [answer.application_id, answer.lease]));
+  return answers;
+}
+
+/** Ends one of the officer's leases early (from any of their devices). */
+export async function releaseLease(applicationId, leaseId) {
+  await registerDevice();
+  await syncRequest(`/leases/${leaseId}/release`, { method: "POST" });
+  await showLeases([[applicationId, null]]);
+}
+
+async function showLeases(pairs) {
+  for (const [id, lease] of pairs) {
+    const app = await get("apps", id);
+    const holder = lease && { lease_id: lease.lease_id, holder_id: lease.holder_id, holder_name: lease.holder_name, expires_at: lease.expires_at };
+    if (app) await put("apps", { ...app, lease: holder });
+  }
+  announce({});
 }
 
 async function cacheApp() {

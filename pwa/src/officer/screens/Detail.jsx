@@ -1,11 +1,13 @@
 // One application: applicant, form, documents (zoomable), timeline, and the moves the officer
 // may take now, each with what it requires.
 import { useState } from "preact/hooks";
-import { request } from "../../lib/api.js";
+import { request, session } from "../../lib/api.js";
 import { Field, LoadError, Loading, Notice, useLoad } from "../../lib/ui.jsx";
 import { formatDate, pick, statusText, t } from "../lib/i18n.js";
-import { addNote, loadApplication, loadProcedure, localNotes } from "../lib/data.js";
+import { addNote, loadApplication, loadProcedure, notesOf } from "../lib/data.js";
+import { heldByColleague, inForce, leaseText } from "../lib/leases.js";
 import { getAll } from "../lib/store.js";
+import { LEASE_HOURS, holdApplications, releaseLease } from "../lib/sync.js";
 import { Moves } from "./Moves.jsx";
 import { SlaBadge } from "./Queue.jsx";
 
@@ -51,11 +53,61 @@ function Photo({ application, document, names }) {
   );
 }
 
-/** Where a note of this device stands: waiting in the outbox, refused, or sent. */
-async function notesWithState(id) {
+/** The server's notes, and where each note of this device not on the server yet stands:
+ * waiting in the outbox, refused, or sent (the next pull brings it back as the server's). */
+async function notesWithState(application) {
   const waiting = new Set((await getAll("outbox")).map((e) => e.command.command_id));
   const refused = new Set((await getAll("conflicts")).map((c) => c.command_id));
-  return (await localNotes(id)).map((n) => ({ ...n, state: waiting.has(n.command_id) ? "waiting" : refused.has(n.command_id) ? "refused" : "sent" }));
+  const { server, local } = await notesOf(application);
+  return {
+    server,
+    local: local.map((n) => ({ ...n, state: waiting.has(n.command_id) ? "waiting" : refused.has(n.command_id) ? "refused" : "sent" })),
+  };
+}
+
+/** Who holds the file for offline work; the officer takes or ends their own hold (online). */
+function LeasePanel({ application, me, online, onChange }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const lease = inForce(application.lease);
+  const text = leaseText(lease, me);
+  async function act(job) {
+    setBusy(true);
+    setError(null);
+    try {
+      await job();
+      onChange();
+    } catch (e) {
+      setError(e.message || t("common.error"));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const hold = () =>
+    act(async () => {
+      const [answer] = await holdApplications([application.id]);
+      if (answer.outcome === "held") throw new Error(leaseText(answer.lease, me));
+    });
+  return (
+    <section class="lease" aria-labelledby="lease-title">
+      <h2 id="lease-title">{t("officer.lease.title")}</h2>
+      {text ? <p data-testid="lease">{text}</p> : <p>{t("officer.lease.none")}</p>}
+      {online && !lease && !application.ref && (
+        <>
+          <p class="help">{t("officer.lease.help", { hours: LEASE_HOURS })}</p>
+          <button type="button" class="secondary" disabled={busy} onClick={hold}>
+            {t("officer.lease.hold", { hours: LEASE_HOURS })}
+          </button>
+        </>
+      )}
+      {online && lease && lease.holder_id === me && (
+        <button type="button" class="secondary" disabled={busy} onClick={() => act(() => releaseLease(application.id, lease.lease_id))}>
+          {t("officer.lease.release")}
+        </button>
+      )}
+      {error && <Notice kind="bad">{error}</Notice>}
+    </section>
+  );
 }
 
 function NoteForm({ application, onAdded }) {
@@ -94,17 +146,22 @@ export function Detail({ id }) {
   const loaded = useLoad(async () => {
     const found = await loadApplication(id);
     const procedure = await loadProcedure(found.application.procedure_code).catch(() => null);
-    const notes = await notesWithState(found.application.id);
+    const notes = await notesWithState(found.application);
     return {
       ...found,
       notes,
+      me: (await session())?.accountId,
       names: new Map((procedure?.required_documents ?? []).map((d) => [d.code, pick(d, "name")])),
       fields: new Map((procedure?.form_fields ?? []).map((f) => [f.name, f])),
     };
   }, [id]);
   if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />;
-  const { application: a, offline, names, notes, fields } = loaded.data;
+  const { application: a, offline, names, notes, fields, me } = loaded.data;
+  const timeline = [
+    ...a.timeline.map((entry) => ({ ...entry, kind: "status" })),
+    ...notes.server.map((n) => ({ ...n, kind: "note" })),
+  ].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   const applicant = a.applicant ?? {};
   return (
     <>
@@ -170,13 +227,19 @@ export function Detail({ id }) {
       )}
       <h2>{t("officer.detail.timeline")}</h2>
       <ol class="timeline">
-        {a.timeline.map((entry, index) => (
-          <li key={index}>
-            {statusText(entry.status)} — {new Date(entry.at).toLocaleString()} {entry.note && <>— {entry.note}</>}
-            {entry.new_due_date && <> — {t("officer.detail.newDue", { date: formatDate(entry.new_due_date) })}</>}
-          </li>
-        ))}
-        {notes.map((n) => (
+        {timeline.map((entry, index) =>
+          entry.kind === "note" ? (
+            <li key={index} class="note">
+              {t("officer.note.by", { name: entry.author_name })} — {new Date(entry.at).toLocaleString()} — {entry.note}
+            </li>
+          ) : (
+            <li key={index}>
+              {statusText(entry.status)} — {new Date(entry.at).toLocaleString()} {entry.note && <>— {entry.note}</>}
+              {entry.new_due_date && <> — {t("officer.detail.newDue", { date: formatDate(entry.new_due_date) })}</>}
+            </li>
+          ),
+        )}
+        {notes.local.map((n) => (
           <li key={n.command_id} class="note">
             {t("officer.note.entry")} — {new Date(n.at).toLocaleString()} — {n.note} ({t(`officer.note.${n.state}`)})
           </li>
@@ -188,7 +251,8 @@ export function Detail({ id }) {
           <a href={`#/officer/a/${a.id}/slip`}>{t("officer.slip.open")}</a>
         </p>
       )}
-      <Moves application={a} online={!offline} onMoved={loaded.reload} />
+      <LeasePanel application={a} me={me} online={!offline} onChange={loaded.reload} />
+      <Moves application={a} online={!offline} heldBy={!offline && heldByColleague(a.lease, me)} onMoved={loaded.reload} />
     </>
   );
 }

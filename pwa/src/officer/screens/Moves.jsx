@@ -6,6 +6,7 @@ import { ApiError } from "../../lib/api.js";
 import { Field, Notice, useLoad } from "../../lib/ui.jsx";
 import { pick, t } from "../lib/i18n.js";
 import { loadProcedure, move } from "../lib/data.js";
+import { until } from "../lib/leases.js";
 import { STAFF_MOVES, offered } from "../lib/moves.js";
 
 function SupplementList({ procedureCode, picked, onChange }) {
@@ -74,7 +75,7 @@ function MoveForm({ application, action, onDone, onCancel }) {
       });
       onDone(outcome);
     } catch (e) {
-      setError(e instanceof ApiError && e.slug === "version-conflict" ? t("officer.move.conflict") : e.message || t("common.error"));
+      setError(refusal(e));
     } finally {
       setBusy(false);
     }
@@ -118,7 +119,17 @@ function MoveForm({ application, action, onDone, onCancel }) {
   );
 }
 
-export function Moves({ application, online, onMoved }) {
+/** Why the server refused an online move, in the officer's words: a colleague's lease names
+ * the holder and its end (the body carries `lease`). */
+function refusal(e) {
+  if (e instanceof ApiError && e.slug === "version-conflict") return t("officer.move.conflict");
+  if (e instanceof ApiError && e.slug === "application-leased" && e.problem.lease) return t("officer.move.leased", { name: e.problem.lease.holder_name, until: until(e.problem.lease.expires_at) });
+  return e.message || t("common.error");
+}
+
+/** The moves open now; `heldBy` (a colleague's lease in force, seen online) disables them and
+ * says why: the server would refuse them. */
+export function Moves({ application, online, heldBy, onMoved }) {
   const [open, setOpen] = useState(null);
   const [done, setDone] = useState(null);
   const actions = offered(application, online);
@@ -127,10 +138,15 @@ export function Moves({ application, online, onMoved }) {
       <h2 id="moves-title">{t("officer.moves.title")}</h2>
       {done && <Notice>{done}</Notice>}
       {!actions.length && <p>{t("officer.moves.none")}</p>}
+      {heldBy && actions.length > 0 && (
+        <p class="help" id="moves-held" data-testid="moves-held">
+          {t("officer.moves.held", { name: heldBy.holder_name, until: until(heldBy.expires_at) })}
+        </p>
+      )}
       {!open && (
         <div class="actions">
           {actions.map((action) => (
-            <button key={action} type="button" class="secondary" onClick={() => setOpen(action)}>
+            <button key={action} type="button" class="secondary" disabled={!!heldBy} aria-describedby={heldBy ? "moves-held" : undefined} onClick={() => setOpen(action)}>
               {t(`officer.action.${action}`)}
             </button>
           ))}

@@ -29,6 +29,11 @@ button.zoom img { display: block; width: 8rem; height: auto; }
 button.zoom.zoomed { cursor: zoom-out; } button.zoom.zoomed img { width: min(100%, 60rem); }
 ul.docs li { margin: .5rem 0; }
 li.conflict { padding: .5rem 1rem; }
+section.lease { border-left: 6px solid #1a4f8a; padding: 0 1rem; margin: 1rem 0; }
+.lease-meta { color: #1a4f8a; font-weight: 600; }
+ul.officer-inbox li { padding: .5rem 1rem; } ul.officer-inbox li.unread { border-left: 6px solid #a51c1c; }
+ul.officer-inbox p { margin: .25rem 0; overflow-wrap: anywhere; }
+button:disabled { opacity: .6; cursor: not-allowed; }
 .slip-page { max-width: 40rem; }
 .slip { border: 1px dashed #8a8a8a; padding: 1rem; text-align: center; }
 .slip .facts { text-align: left; }
