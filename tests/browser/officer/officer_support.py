@@ -15,6 +15,7 @@ from api.core.db import connect
 from api.core.passwords import hash_password
 from api.settings import Settings
 from tests.browser.conftest import run, screenshot
+from tests.browser.flows import fill_residence_fields
 from tests.support import citizen, staff
 from tests.test_applications import store_documents, submitted
 
@@ -145,13 +146,7 @@ def fill_counter_intake(page: Page, photo: Path) -> None:
     page.get_by_label(re.compile(r"^Tỉnh, thành phố")).select_option("01")
     page.get_by_label(re.compile(r"^Xã, phường, đặc khu")).select_option("00004")
     page.get_by_label("Số nhà, đường, thôn/xóm").fill("Bản Nậm Cang")
-    page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Tỉnh, thành phố").select_option("01")
-    page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Xã, phường, đặc khu").select_option("00004")
-    page.get_by_label("Số nhà, đường phố, thôn, tổ dân phố").fill("5 Ngõ Trạm")
-    page.get_by_label("Ngày bắt đầu tạm trú").fill("2026-01-05")
-    page.get_by_label("Thời hạn đề nghị tạm trú (tháng)").fill("12")
-    page.get_by_label("Mục đích tạm trú").select_option("work")
-    page.get_by_label("Loại chỗ ở").select_option("rented")
+    fill_residence_fields(page)
     page.get_by_label(
         "Chụp ảnh: Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", exact=False
     ).set_input_files(str(photo))
