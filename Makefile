@@ -3,7 +3,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks bench-lighthouse clean pwa
+.PHONY: run test lint typecheck pytest bench bench-push bench-webhooks bench-lighthouse bench-officer bench-sync clean pwa
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap_venv.sh
 	./scripts/bootstrap_venv.sh
@@ -36,6 +36,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/push.py
 	$(BIN)/python bench/webhooks.py
 	$(BIN)/python bench/lighthouse.py
+	$(BIN)/python bench/officer_offline.py
+	$(MAKE) bench-sync
 
 # Web Push alone: pushes/s per worker process beside the push service's ceiling, and
 # commit → push p95 with an idle queue.
@@ -49,11 +51,26 @@ bench-webhooks: $(VENV)/.installed
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/webhooks.py
 
+# The officer app's "Prepare for offline" with 500 applications in the unit, through the lossy
+# proxy as a 256 kbit/s, 300 ms link (headless Chromium); prints the officer chunk's size too.
+bench-officer: $(VENV)/.installed pwa
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/officer_offline.py
+
 # The citizen app in Lighthouse (pwa/'s dev dependency, Debian's Chromium): home, procedure and
 # form screens, mobile, simulated throttling.
 bench-lighthouse: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh
 	$(BIN)/python bench/lighthouse.py
+
+# Offline sync: bytes per pulled record, a 500-record pull and a 200-command push over a
+# 256 kbit/s, 300 ms link, pull records/s beside pgbench select-only; then the issue's full
+# simulation (3 devices, two communes, about 1,000 commands, 10 % of connections cut; the
+# servers' logs on stderr are dropped, pytest reports on stdout).
+bench-sync: $(VENV)/.installed
+	./scripts/ensure_services.sh
+	$(BIN)/python bench/sync.py
+	SYNC_SIMULATION_SCALE=5 $(BIN)/python -m pytest -q -s tests/test_sync_simulation.py 2>/dev/null
 
 pytest: $(VENV)/.installed pwa
 	./scripts/ensure_services.sh

@@ -26,7 +26,8 @@ def receipt_code(n: int, start: date) -> str:
 
 
 async def seed_applications(conn: asyncpg.Connection, count: int) -> list[str]:
-    """``count`` applications in QUEUE_UNIT (40 % still open); the tracked receipt codes."""
+    """``count`` applications in QUEUE_UNIT (40 % still open); the tracked receipt codes (the
+    first TRACKED, or all when fewer)."""
     rng = random.Random(13)
     today = date.today()
     start = today - timedelta(days=120)
@@ -81,8 +82,9 @@ async def seed_applications(conn: asyncpg.Connection, count: int) -> list[str]:
             "request_fingerprint",
         ],
     )
+    tracked = min(TRACKED, count)
     events = []
-    for n in range(TRACKED):
+    for n in range(tracked):
         for seq, (kind, to_status) in enumerate(
             (("application.submitted", "submitted"), ("application.status_changed", "received")),
             start=1,
@@ -92,7 +94,7 @@ async def seed_applications(conn: asyncpg.Connection, count: int) -> list[str]:
         "events", records=events, columns=["application_id", "seq", "type", "payload"]
     )
     await conn.execute("ANALYZE applications; ANALYZE events")
-    return [receipt_code(n, start) for n in range(TRACKED)]
+    return [receipt_code(n, start) for n in range(tracked)]
 
 
 async def seed_people(

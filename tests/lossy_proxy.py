@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import re
 from dataclasses import dataclass, field
 
 
@@ -18,6 +19,10 @@ class LinkProfile:
     cut_rate: float = 0.10  # share of connections cut at a random byte
     duplicate_rate: float = 0.05  # share of connections whose request also goes upstream twice
     seed: int = 7
+    # False: ``latency`` on every chunk (harsh, for the simulation). True: a link's propagation
+    # delay, paid once per message and direction, plus one round trip per connection for the
+    # TCP handshake (the benchmark's 300 ms link: bench/sync.py).
+    latency_once_per_message: bool = False
 
 
 @dataclass
@@ -26,6 +31,8 @@ class LinkStats:
     cut_in_request: int = 0
     cut_in_response: int = 0
     duplicated: int = 0
+    bytes_up: int = 0  # forwarded from clients to the server
+    bytes_down: int = 0  # forwarded from the server to clients
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
@@ -54,14 +61,17 @@ class LossyProxy:
         self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
     ) -> None:
         self.stats.connections += 1
+        # A cut is a fraction of the message (its length read from its HTTP head), so every
+        # connection chosen is really cut, whatever the size of what it carries.
         cut_request = cut_response = None
         if self._rng.random() < self.profile.cut_rate:
-            # Request bodies here are small, so most request cuts land within the first KB.
             if self._rng.random() < 0.5:
-                cut_request = self._rng.randint(0, 1500)
+                cut_request = self._rng.random()
             else:
-                cut_response = self._rng.randint(0, 3000)
+                cut_response = self._rng.random()
         twin: asyncio.StreamWriter | None = None
+        if self.profile.latency_once_per_message:
+            await asyncio.sleep(2 * self.profile.latency)  # SYN, SYN-ACK
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
             if cut_request is None and self._rng.random() < self.profile.duplicate_rate:
@@ -99,19 +109,22 @@ class LossyProxy:
         self,
         reader: asyncio.StreamReader,
         writers: list[asyncio.StreamWriter],
-        cut_at: int | None,
+        cut_fraction: float | None,
         done: asyncio.Event,
         direction: str,
     ) -> None:
         sent = 0
+        cut_at: int | None = None
         try:
             while True:
                 chunk = await reader.read(16384)
                 if not chunk:
                     break
-                await asyncio.sleep(
-                    self.profile.latency + len(chunk) / self.profile.bytes_per_second
-                )
+                if cut_at is None and cut_fraction is not None:
+                    cut_at = int(cut_fraction * _message_length(chunk))
+                once = self.profile.latency_once_per_message
+                latency = 0.0 if once and sent else self.profile.latency
+                await asyncio.sleep(latency + len(chunk) / self.profile.bytes_per_second)
                 if cut_at is not None and sent + len(chunk) > cut_at:
                     part = chunk[: max(0, cut_at - sent)]
                     for writer in writers[:1]:
@@ -125,6 +138,10 @@ class LossyProxy:
                         writer.transport.abort()
                     break
                 sent += len(chunk)
+                if direction == "request":
+                    self.stats.bytes_up += len(chunk)
+                else:
+                    self.stats.bytes_down += len(chunk)
                 for writer in writers:
                     writer.write(chunk)
                     await writer.drain()
@@ -141,3 +158,17 @@ class LossyProxy:
     async def _close_later(self, writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(2)
         writer.close()
+
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+def _message_length(first_chunk: bytes) -> int:
+    """The whole HTTP message's length from its first chunk (head + Content-Length), or the
+    chunk's own length when the head does not say."""
+    head_end = first_chunk.find(b"\r\n\r\n")
+    if head_end < 0:
+        return len(first_chunk)
+    found = _CONTENT_LENGTH.search(first_chunk[:head_end])
+    body = int(found.group(1)) if found else len(first_chunk) - head_end - 4
+    return head_end + 4 + body

@@ -47,7 +47,10 @@ class SyncClient:
         self.answers: dict[str, dict[str, Any]] = {}
         self.cursor: str | None = None
         self.work_set: dict[str, dict[str, Any]] = {}
-        self.received: list[tuple[str, int]] = []  # (id, version) of every page kept
+        # (id, version, lease id, notes) of every record in every page kept: a record comes
+        # again only when one of them changed.
+        self.received: list[tuple[str, int, str | None, int]] = []
+        self.notifications: dict[str, dict[str, Any]] = {}  # the officer's inbox, by id
         self.transport_failures = 0
         self.retries_answered = 0
         # No keep-alive: one connection per request, so the proxy's fate applies per request.
@@ -85,6 +88,15 @@ class SyncClient:
             "POST", "/api/v1/sync/devices", json={"device_id": self.device_id, "label": label}
         )
         assert response.status_code in (200, 201), response.text
+
+    async def lease(self, application_ids: list[str]) -> list[dict[str, Any]]:
+        """Check applications out for offline work (a retry answers the same leases)."""
+        response = await self.request(
+            "POST", "/api/v1/sync/leases", json={"application_ids": application_ids}
+        )
+        assert response.status_code == 200, response.text
+        leases: list[dict[str, Any]] = response.json()["leases"]
+        return leases
 
     async def reserve(self, count: int) -> list[str]:
         response = await self.request(
@@ -194,10 +206,13 @@ class SyncClient:
             assert response.status_code == 200, response.text
             page = response.json()
             for record in page["applications"]:
-                self.received.append((record["id"], record["version"]))
+                lease = record["lease"]["lease_id"] if record["lease"] else None
+                self.received.append((record["id"], record["version"], lease, len(record["notes"])))
                 held = self.work_set.get(record["id"])
-                if held is None or held["version"] < record["version"]:
+                if held is None or held["version"] <= record["version"]:
                     self.work_set[record["id"]] = record
+            for notification in page["notifications"]:
+                self.notifications[notification["id"]] = notification  # latest state wins
             self.cursor = page["next_cursor"]  # saved after the page is kept
             if not page["has_more"]:
                 return

@@ -44,6 +44,7 @@ from api.core.actors import Actor
 from api.core.clock import vn_today
 from api.core.logging import request_id_var
 from api.geo.directory import AdminUnits
+from api.sync.leases import refuse_move_if_leased
 
 
 class ReservedReceipt(msgspec.Struct, frozen=True):
@@ -125,6 +126,8 @@ class ProcessingService:
                 and parties & _SUBMITTERS
             ):
                 return AlreadyApplied(await application_view(self._repo, actor, row))
+            # A file checked out for offline work moves only by its holder (docs/sync.md §6).
+            await refuse_move_if_leased(self._conn, actor, application_id)
             if command.expected_version is not None and command.expected_version != ref.version:
                 raise VersionConflict(current_version=ref.version)
             move = move_for(ref.status, command.action)

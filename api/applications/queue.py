@@ -17,6 +17,7 @@ from api.core.actors import Actor
 from api.core.clock import vn_today
 from api.core.masking import mask_name
 from api.core.pagination import decode_cursor, encode_cursor
+from api.sync.leases import lease_holders
 
 # Statuses without an SLA state: processing is over, or the clock is stopped while the citizen
 # adds documents (the due date moves by the paused working days when they resubmit, so
@@ -43,6 +44,7 @@ def due_soon_until(calendar: WorkingCalendar, today: date) -> date:
 
 class QueueService:
     def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
         self._repo = ApplicationRepository(conn)
 
     async def queue(
@@ -81,6 +83,7 @@ class QueueService:
                 limit=limit + 1,
             )
         items: list[QueueItem] = []
+        leases = await lease_holders(self._conn, [row["id"] for row in rows[:limit]])
         for row in rows[:limit]:
             fields = dict(row)
             fields.pop("sort_due")
@@ -95,6 +98,7 @@ class QueueService:
                     **fields,
                     working_days_left=days_left,
                     sla=sla_of(row["status"], row["due_date"], today, soon_until),
+                    lease=leases.get(row["id"]),
                 )
             )
         next_cursor = None

@@ -172,6 +172,16 @@ ORDER BY seq DESC
 LIMIT 1
 """
 
+# The officers' notes (audit rows of the sync `note` command), for staff readers only; the
+# partial index of migration 0024 reads them without the file's many other audit rows.
+_OFFICER_NOTES = """
+SELECT a.application_id, a.occurred_at AS at, a.device_time, a.actor_id AS author_id,
+       coalesce(s.full_name, '') AS author_name, a.note
+FROM audit_log a LEFT JOIN staff s ON s.id = a.actor_id
+WHERE a.application_id = ANY($1::uuid[]) AND a.action = 'application.note'
+ORDER BY a.application_id, a.id
+"""
+
 _DOCUMENTS = """
 SELECT id, requirement, kind, status,
        coalesce(content_type, declared_content_type) AS content_type,
@@ -450,6 +460,10 @@ class ApplicationRepository:
 
     async def documents(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
         return list(await self._conn.fetch(_DOCUMENTS, application_id))
+
+    async def officer_notes(self, ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+        """The officers' notes on these applications, each file's oldest first."""
+        return list(await self._conn.fetch(_OFFICER_NOTES, ids))
 
     async def stored_requirements(
         self, application_id: uuid.UUID, kind: str, *, stored_after: datetime | None = None

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.applications.state_machine import Action, Status
+from api.sync.lease_holder import LeaseHolder
 
 ProcedureCode = Annotated[
     str, msgspec.Meta(min_length=1, max_length=40, description="Procedure code, e.g. 1.001193")
@@ -168,6 +169,19 @@ class TimelineEntry(msgspec.Struct, frozen=True):
     new_due_date: date | None = None
 
 
+class OfficerNote(msgspec.Struct, frozen=True):
+    """A note an officer wrote on the file (the offline sync ``note`` command): internal, shown
+    to staff readers beside the status timeline, never to the citizen or the public."""
+
+    at: Annotated[datetime, msgspec.Meta(description="When the server recorded it")]
+    device_time: Annotated[
+        datetime | None, msgspec.Meta(description="When it was written on the device")
+    ]
+    author_id: uuid.UUID | None
+    author_name: str
+    note: str
+
+
 class SupplementRequest(msgspec.Struct, frozen=True):
     """What the officer asked the citizen to add; present while the status is
     supplement_requested."""
@@ -227,6 +241,21 @@ class ApplicationRead(msgspec.Struct, frozen=True):
     supplement_request: SupplementRequest | None
     timeline: list[TimelineEntry]
     documents: list[DocumentSummary]
+    lease: Annotated[
+        LeaseHolder | None,
+        msgspec.Meta(
+            description="Staff readers: the officer holding it for offline work, until when"
+        ),
+    ] = None
+    notes: Annotated[
+        list[OfficerNote] | None,
+        msgspec.Meta(
+            description=(
+                "Staff readers: the officers' notes on the file, oldest first (the timeline "
+                "the officer sees is `timeline` and `notes` together, by time); null for others"
+            )
+        ),
+    ] = None
 
 
 class ApplicationSummary(msgspec.Struct, frozen=True):
@@ -291,6 +320,10 @@ class QueueItem(msgspec.Struct, frozen=True):
             )
         ),
     ]
+    lease: Annotated[
+        LeaseHolder | None,
+        msgspec.Meta(description="The officer holding it for offline work, until when"),
+    ] = None
 
 
 class QueuePage(msgspec.Struct, frozen=True):

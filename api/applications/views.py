@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,12 +28,14 @@ from api.applications.schemas import (
     ApplicationRead,
     ApplicationSummary,
     DocumentSummary,
+    OfficerNote,
     SupplementRequest,
     TimelineEntry,
 )
 from api.applications.state_machine import allowed_actions, parties_of
 from api.core.actors import Actor
 from api.core.pagination import decode_cursor, encode_cursor
+from api.sync.leases import lease_holders
 
 logger = logging.getLogger("api.applications")
 
@@ -55,7 +58,15 @@ class ViewService:
                     unit_code=ref.unit_code,
                 )
             row = await self._repo.application(application_id)
-            return await application_view(self._repo, actor, row)
+            view = await application_view(self._repo, actor, row)
+            if actor.kind == "citizen":
+                return view
+            lease = (await lease_holders(self._conn, [application_id])).get(application_id)
+            view = msgspec.structs.replace(view, lease=lease)
+            if actor.kind != "staff":
+                return view
+            notes = await officer_notes(self._repo, [application_id])
+            return msgspec.structs.replace(view, notes=notes[application_id])
 
     async def list_own(self, actor: Actor, *, cursor: str | None, limit: int) -> ApplicationPage:
         before = decode_cursor(cursor, tuple[datetime, uuid.UUID])
@@ -123,6 +134,24 @@ async def application_view(
         ],
         documents=[DocumentSummary(**dict(document)) for document in documents],
     )
+
+
+async def officer_notes(
+    repo: ApplicationRepository, ids: list[uuid.UUID]
+) -> defaultdict[uuid.UUID, list[OfficerNote]]:
+    """The officers' notes on each of these applications (staff readers only)."""
+    notes: defaultdict[uuid.UUID, list[OfficerNote]] = defaultdict(list)
+    for row in await repo.officer_notes(ids):
+        notes[row["application_id"]].append(
+            OfficerNote(
+                at=row["at"],
+                device_time=row["device_time"],
+                author_id=row["author_id"],
+                author_name=row["author_name"],
+                note=row["note"],
+            )
+        )
+    return notes
 
 
 def _applicant_of(application_id: uuid.UUID, raw: Any) -> Applicant:

@@ -53,7 +53,7 @@ import msgspec
 from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 
 FeedTable: TypeAlias = Literal[
-    "citizens", "staff", "applications", "application_documents", "events"
+    "citizens", "staff", "applications", "application_documents", "events", "notifications"
 ]
 FEED_TABLES: tuple[FeedTable, ...] = get_args(FeedTable)
 
@@ -69,6 +69,7 @@ FILTERABLE: Mapping[FeedTable, frozenset[str]] = {
     "applications": frozenset({"id", "unit_code", "citizen_id", "procedure_code", "status"}),
     "application_documents": frozenset({"id", "application_id", "kind", "status"}),
     "events": frozenset({"application_id", "type"}),
+    "notifications": frozenset({"recipient"}),
 }
 
 MAX_PAGE = 1000

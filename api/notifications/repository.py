@@ -10,17 +10,25 @@ import asyncpg
 from api.core.actors import Actor
 from api.messages import Language
 
-_PAGE = """
+_COLUMNS = """
 SELECT n.id, n.kind, n.application_id, n.receipt_code, n.params, n.created_at, n.read_at,
        p.name_vi AS procedure_vi, p.name_en AS procedure_en
 FROM notifications n
 LEFT JOIN procedures p ON p.code = n.params ->> 'procedure_code'
-WHERE n.recipient = $1
+"""
+
+_PAGE = (
+    _COLUMNS
+    + """WHERE n.recipient = $1
   AND (NOT $2::boolean OR n.read_at IS NULL)
   AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3, $4::uuid))
 ORDER BY n.created_at DESC, n.id DESC
 LIMIT $5
 """
+)
+
+# The offline pull (api/sync/pull.py) names the notifications the change feed handed it.
+_BY_IDS = _COLUMNS + "WHERE n.recipient = $1 AND n.id = ANY($2::uuid[])"
 
 
 class InboxRepository:
@@ -46,6 +54,11 @@ class InboxRepository:
         rows: list[asyncpg.Record] = await self._conn.fetch(
             _PAGE, recipient, unread_only, created_at, last_id, limit
         )
+        return rows
+
+    async def by_ids(self, recipient: uuid.UUID, ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+        """These notifications of ``recipient`` (others' are never returned), in no order."""
+        rows: list[asyncpg.Record] = await self._conn.fetch(_BY_IDS, recipient, ids)
         return rows
 
     async def mark_read(self, recipient: uuid.UUID, ids: list[uuid.UUID] | None) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 import asyncpg
@@ -21,6 +21,7 @@ from api.applications.receipts import ReceiptCodes
 from api.applications.schemas import ApplicationCreate, MissingDocument
 from api.applications.state_machine import Action
 from api.core.actors import Actor
+from api.core.logging import request_id_var
 from api.core.problems import FieldProblem, NotFound, validation_failed
 from api.core.storage import ObjectStorage
 from api.documents.schemas import DocumentUploadCreate
@@ -28,6 +29,7 @@ from api.documents.service import DocumentService
 from api.geo.directory import AdminUnits
 from api.settings import Settings
 from api.sync.devices import Device
+from api.sync.problems import IntakeAfterRevocation, OriginDeviceForeign, UploadIncomplete
 from api.sync.receipt_blocks import claim_reserved_code
 from api.sync.repository import SyncRepository
 from api.sync.schemas import (
@@ -105,19 +107,59 @@ class CommandRunner:
         return application_id
 
     async def run(self, command: Command) -> CommandResult:
+        origin, revoked_at = await self._origin(command)
+        result = await self._dispatch(command, origin, revoked_at)
+        if origin.id != self._device.id and result.application_id is not None:
+            await self._repo.audit_carried(
+                staff_id=self._actor.id,
+                role=self._actor.role,
+                application_id=result.application_id,
+                unit_code=self._device.unit_code,
+                command_type=command.type,
+                request_id=request_id_var.get(),
+                device_time=command.device_time,
+                origin_device_id=origin.id,
+                origin_staff_id=origin.staff_id,
+            )
+        return result
+
+    async def _dispatch(
+        self, command: Command, origin: Device, revoked_at: datetime | None
+    ) -> CommandResult:
         if command.type == "transition":
             return await self._transition(command)
         if command.type == "set_new_due_date":
             return await self._new_due_date(command)
         if command.type == "counter_intake":
-            return await self._counter_intake(command)
+            return await self._counter_intake(command, origin, revoked_at)
         if command.type == "attach_document":
-            return await self._attach_document(command)
+            return await self._attach_document(command, origin)
         if command.type == "note":
             return await self._note(command)
         raise validation_failed(
             [FieldProblem("type", "not_an_option", "sync.fields.unknown-command-type")]
         )
+
+    async def _origin(self, command: Command) -> tuple[Device, datetime | None]:
+        """The device the command was taken on and when it was revoked (None: it was not).
+        A carried outbox (docs/sync.md §1) names a device of the pushing device's unit."""
+        if command.origin_device_id is None or command.origin_device_id == self._device.id:
+            return self._device, None
+        row = await self._repo.device(command.origin_device_id)
+        if row is None or row["unit_code"] != self._device.unit_code:
+            raise OriginDeviceForeign(origin_device_id=str(command.origin_device_id))
+        revoked_at: datetime | None = row["revoked_at"]
+        return Device(row["id"], row["staff_id"], row["unit_code"]), revoked_at
+
+    async def _take(self, origin: Device, upload_id: uuid.UUID) -> tuple[asyncpg.Record, bytes]:
+        """The upload, sent by the pushing officer or, for a carried command, by the officer
+        of the device it was taken on (uploaded before that device was revoked)."""
+        try:
+            return await self._uploads.take(self._device, upload_id)
+        except UploadIncomplete:
+            if origin.staff_id == self._device.staff_id:
+                raise
+            return await self._uploads.take(origin, upload_id)
 
     async def _transition(self, command: Command) -> CommandResult:
         payload = _payload(command, TransitionPayload)
@@ -171,7 +213,9 @@ class CommandRunner:
             outcome.application.receipt_code,
         )
 
-    async def _counter_intake(self, command: Command) -> CommandResult:
+    async def _counter_intake(
+        self, command: Command, origin: Device, revoked_at: datetime | None
+    ) -> CommandResult:
         payload = _payload(command, CounterIntakePayload)
         if command.application_ref is None:
             raise validation_failed(
@@ -183,11 +227,14 @@ class CommandRunner:
             )
         unit_code = self._actor.unit_code
         assert unit_code is not None, "officers have a unit"
+        # The citizen holds a slip printed before the revocation: honoured; nothing after it.
+        if revoked_at is not None and command.device_time > revoked_at:
+            raise IntakeAfterRevocation(receipt_code=payload.receipt_code)
         day = await claim_reserved_code(
-            self._repo, self._device, unit_code, payload.receipt_code, command.device_time
+            self._repo, origin, unit_code, payload.receipt_code, command.device_time
         )
         files = [
-            (reference, *await self._uploads.take(self._device, reference.upload_id))
+            (reference, *await self._take(origin, reference.upload_id))
             for reference in payload.documents
         ]
         draft, _ = await FilingService(self._conn, self._units).create(
@@ -216,10 +263,10 @@ class CommandRunner:
         result = _applied(command, draft.id, outcome.application.version, payload.receipt_code)
         return msgspec.structs.replace(result, document_ids=document_ids)
 
-    async def _attach_document(self, command: Command) -> CommandResult:
+    async def _attach_document(self, command: Command, origin: Device) -> CommandResult:
         reference = _payload(command, UploadReference)
         application_id = await self.application_of(command)
-        upload, data = await self._uploads.take(self._device, reference.upload_id)
+        upload, data = await self._take(origin, reference.upload_id)
         document_id = await self._attach(application_id, reference, upload, data)
         ref = await application_in_scope(self._conn, self._actor, application_id)
         result = _applied(command, application_id, ref.version, None)

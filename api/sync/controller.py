@@ -15,12 +15,16 @@ from api.core.problems import problem_responses
 from api.sync.dependencies import SERVICES
 from api.sync.devices import Device, DeviceService
 from api.sync.encoding import negotiated
+from api.sync.leases import LeaseService
 from api.sync.pull import PullService
 from api.sync.push import PushService
 from api.sync.receipt_blocks import ReceiptBlockService
 from api.sync.schemas import (
     DeviceRead,
     DeviceRegistration,
+    LeaseRead,
+    LeaseRequest,
+    LeaseResult,
     PullPage,
     PushRequest,
     PushResult,
@@ -151,6 +155,37 @@ class SyncController(Controller):
         language = preferred_language(request.headers.get("accept-language"))
         result = await push_service.push(actor, device, data, language)
         return negotiated(request, result)
+
+    @post(
+        "/leases",
+        guards=[officer_only],
+        status_code=200,
+        summary="Check applications of the unit out to this device for offline work",
+        description=(
+            "Per application: leased (this device holds it; a retried request answers the "
+            "same lease) or held (another device holds it). Default and maximum 72 hours. "
+            "While a lease is in force, others' moves are refused (409 application-leased)."
+        ),
+        responses=problem_responses(
+            400, 401, 403, 404, 422, notes={400: _MALFORMED, 401: _DEVICE_NOTE}
+        ),
+    )
+    async def take_leases(
+        self, leases: LeaseService, actor: Actor, device: Device, data: LeaseRequest
+    ) -> LeaseResult:
+        return await leases.take(actor, device, data)
+
+    @post(
+        "/leases/{lease_id:uuid}/release",
+        guards=[officer_only],
+        status_code=200,
+        summary="End one of the officer's leases early (repeating it answers the same)",
+        responses=problem_responses(400, 401, 403, 404, notes={400: _MALFORMED, 401: _DEVICE_NOTE}),
+    )
+    async def release_lease(
+        self, leases: LeaseService, actor: Actor, device: Device, lease_id: uuid.UUID
+    ) -> LeaseRead:
+        return await leases.release(actor, lease_id)
 
     @post(
         "/uploads",

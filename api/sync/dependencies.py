@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from api.sync.devices import DeviceService, provide_device
+from api.sync.leases import LeaseService
 from api.sync.pull import PullService
 from api.sync.push import PushService
 from api.sync.receipt_blocks import ReceiptBlockService
@@ -17,6 +18,10 @@ from api.sync.uploads import UploadService
 
 async def provide_devices(db: asyncpg.Connection) -> DeviceService:
     return DeviceService(db)
+
+
+async def provide_leases(db: asyncpg.Connection) -> LeaseService:
+    return LeaseService(db)
 
 
 async def provide_pull(db: asyncpg.Connection) -> PullService:
@@ -44,6 +49,7 @@ async def provide_uploads(db: asyncpg.Connection) -> UploadService:
 SERVICES: dict[str, Any] = {
     "devices": Provide(provide_devices),
     "device": Provide(provide_device),
+    "leases": Provide(provide_leases),
     "pull_service": Provide(provide_pull),
     "push_service": Provide(provide_push),
     "receipt_blocks": Provide(provide_receipt_blocks),

@@ -74,6 +74,7 @@ class DeviceService:
                 raise NotFound(entry="sync.problems.device-unknown")
             revoked = await self._repo.revoke(device_id, actor.id)
             assert revoked is not None
+            await self._repo.release_leases_of_device(device_id)
             return _read(revoked)
 
     async def resolve(self, actor: Actor, raw_id: str | None) -> Device:

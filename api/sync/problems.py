@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.applications.problems import MoveRefused
 from api.core.problems import Problem
 
 
@@ -69,6 +70,22 @@ class DeviceTimeImplausible(Problem):
     entry = "sync.problems.device-time-implausible"
 
 
+class OriginDeviceForeign(Problem):
+    """A carried command names an origin device that is unknown or of another unit."""
+
+    status = 422
+    slug = "origin-device-foreign"
+    entry = "sync.problems.origin-device-foreign"
+
+
+class IntakeAfterRevocation(Problem):
+    """A carried intake was taken on its origin device after that device was revoked."""
+
+    status = 422
+    slug = "intake-after-revocation"
+    entry = "sync.problems.intake-after-revocation"
+
+
 class UploadIncomplete(Problem):
     """A command names an upload whose bytes have not all arrived: retry after the upload."""
 
@@ -112,3 +129,12 @@ class PredecessorNotApplied(Problem):
     status = 409
     slug = "predecessor-not-applied"
     entry = "sync.problems.predecessor-not-applied"
+
+
+class ApplicationLeased(MoveRefused):
+    """Another officer's device holds the application for offline work; ``lease`` names the
+    holder and when the lease ends."""
+
+    status = 409
+    slug = "application-leased"
+    entry = "sync.problems.application-leased"

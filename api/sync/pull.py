@@ -1,11 +1,12 @@
-"""The pull: the officer's unit's applications changed since a cursor, in commit order, through
-the change feed (``api.core.changes.read_changes``), plus the reference data a device needs
-offline when it changed. Without a cursor the same read is the paginated snapshot: the feed
-hands every row out once, at its latest position.
+"""The pull: the officer's unit's applications and the officer's own notifications changed
+since a cursor, in commit order, through the change feed (``api.core.changes.read_changes``,
+one read per feed), plus the reference data a device needs offline when it changed. Without a
+cursor the same read is the paginated snapshot: the feed hands every row out once, at its
+latest position.
 
-A cursor holds the feed position, the unit, the reference version the device holds, the
-database cluster it was made on and when it was made; one that cannot be served any more is
-the 410 ``sync-cursor-expired`` problem, and the device pulls a fresh snapshot.
+A cursor holds both feed positions, the unit, the officer, the reference version the device
+holds, the database cluster it was made on and when it was made; one that cannot be served any
+more is the 410 ``sync-cursor-expired`` problem, and the device pulls a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.applications.repository import ApplicationRepository
 from api.applications.schemas import DocumentSummary, TimelineEntry
 from api.applications.state_machine import allowed_actions, parties_of
+from api.applications.views import officer_notes
 from api.core.actors import Actor
 from api.core.changes import FeedPosition, read_changes
 from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
+from api.notifications.service import InboxService
+from api.sync.leases import lease_holders
 from api.sync.problems import SyncCursorExpired
 from api.sync.repository import SyncRepository
 from api.sync.schemas import (
@@ -35,16 +40,21 @@ from api.sync.schemas import (
     SyncApplication,
 )
 
-_CURSOR_TAG = "sync1"
+# sync2: the officer and a second feed position (their notifications) joined the cursor; a
+# sync1 cursor is an older protocol's and is answered 410.
+_CURSOR_TAG = "sync2"
 # A device away longer than this re-downloads its work set: its reference data and any
 # decisions it holds are too old to trust, and the server need not keep old formats alive.
 CURSOR_MAX_AGE_SECONDS = 90 * 24 * 3600
 
-_CursorShape = tuple[str, int, str, int, int, str, int]
+# tag, cluster, unit, officer, applications' position, notifications' position, reference
+# version, issued at (seconds)
+_CursorShape = tuple[str, int, str, str, int, int, int, int, str, int]
 
 
 class _Cursor(msgspec.Struct, frozen=True):
-    position: FeedPosition
+    applications: FeedPosition
+    notifications: FeedPosition
     reference_version: str
 
 
@@ -59,49 +69,93 @@ class PullService:
         self._repo = SyncRepository(conn)
 
     async def pull(self, actor: Actor, *, cursor: str | None, limit: int) -> PullPage:
+        # One snapshot for the whole page: the feed's watermark and every read (the rows, their
+        # documents, timelines and leases, the notifications) see the same committed state, so
+        # a record never carries a lease or a document from after its feed position and then
+        # comes again, identical, at its next position. (The feed stays exact: transactions
+        # below the snapshot's xmin are finished, and so visible in it.)
+        async with self._conn.transaction(isolation="repeatable_read", readonly=True):
+            return await self._page(actor, cursor=cursor, limit=limit)
+
+    async def _page(self, actor: Actor, *, cursor: str | None, limit: int) -> PullPage:
         unit_code = actor.unit_code
         assert unit_code is not None, "officers have a unit"
         cluster = await self._repo.cluster_id()
-        known = self._decode(cursor, cluster, unit_code)
+        known = self._decode(cursor, cluster, unit_code, actor.id)
         reference = await self.reference(unit_code)
-        where = {"unit_code": unit_code}
-        page = await read_changes(
-            self._conn, "applications", known.position if known else None, limit=limit, where=where
+        applications = await read_changes(
+            self._conn,
+            "applications",
+            known.applications if known else None,
+            limit=limit,
+            where={"unit_code": unit_code},
         )
-        rows = [change.row for change in page.changes if not _private(change.row)]
+        # The officer's own notifications only: the feed is filtered on the recipient.
+        notifications = await read_changes(
+            self._conn,
+            "notifications",
+            known.notifications if known else None,
+            limit=limit,
+            where={"recipient": actor.id},
+        )
+        rows = [change.row for change in applications.changes if not _private(change.row)]
         next_cursor = encode_cursor(
             _CURSOR_TAG,
             cluster,
             unit_code,
-            page.position.xid,
-            page.position.seq,
+            str(actor.id),
+            applications.position.xid,
+            applications.position.seq,
+            notifications.position.xid,
+            notifications.position.seq,
             reference.version,
             int(time.time()),
         )
         changed_reference = known is None or known.reference_version != reference.version
         return PullPage(
             applications=await self.work_set(rows),
+            notifications=await InboxService(self._conn).of_ids(
+                actor, [change.row["id"] for change in notifications.changes]
+            ),
             reference=reference if changed_reference else None,
             next_cursor=next_cursor,
-            has_more=not page.caught_up,
+            has_more=not (applications.caught_up and notifications.caught_up),
         )
 
-    def _decode(self, cursor: str | None, cluster: int, unit_code: str) -> _Cursor | None:
+    def _decode(
+        self, cursor: str | None, cluster: int, unit_code: str, officer: uuid.UUID
+    ) -> _Cursor | None:
         raw = decode_cursor(cursor, list[Any])
         if raw is None:
             return None
         if not raw or raw[0] != _CURSOR_TAG:
             raise SyncCursorExpired()  # an older protocol's cursor
         try:
-            _, made_on, unit, xid, seq, version, issued_at = msgspec.convert(raw, _CursorShape)
-            position = FeedPosition(xid=xid, seq=seq)
+            (
+                _,
+                made_on,
+                unit,
+                made_for,
+                app_xid,
+                app_seq,
+                note_xid,
+                note_seq,
+                version,
+                issued_at,
+            ) = msgspec.convert(raw, _CursorShape)
+            applications = FeedPosition(xid=app_xid, seq=app_seq)
+            notifications = FeedPosition(xid=note_xid, seq=note_seq)
         except (msgspec.ValidationError, TypeError, ValueError):
             raise invalid_cursor() from None
-        if made_on != cluster or unit != unit_code:
+        # Another cluster's positions mean nothing here; another unit's or officer's cursor
+        # would skip what this one has not seen.
+        if made_on != cluster or unit != unit_code or made_for != str(officer):
             raise SyncCursorExpired()
         if time.time() - issued_at > CURSOR_MAX_AGE_SECONDS:
             raise SyncCursorExpired()
-        return _Cursor(position=position, reference_version=version)
+        return _Cursor(
+            applications=applications, notifications=notifications, reference_version=version
+        )
 
     async def work_set(self, rows: list[asyncpg.Record]) -> list[SyncApplication]:
         ids: list[uuid.UUID] = [row["id"] for row in rows]
@@ -129,7 +183,16 @@ class PullService:
                     note=entry["note"],
                 )
             )
-        return [work_set_record(row, documents[row["id"]], timelines[row["id"]]) for row in rows]
+        leases = await lease_holders(self._conn, ids)
+        notes = await officer_notes(ApplicationRepository(self._conn), ids)
+        return [
+            msgspec.structs.replace(
+                work_set_record(row, documents[row["id"]], timelines[row["id"]]),
+                lease=leases.get(row["id"]),
+                notes=notes[row["id"]],
+            )
+            for row in rows
+        ]
 
     async def reference(self, unit_code: str) -> Reference:
         unit = await self._repo.reference_unit(unit_code)

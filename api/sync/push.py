@@ -31,7 +31,12 @@ from api.messages import Language
 from api.settings import Settings
 from api.sync.commands import CommandRunner, PredecessorMissing
 from api.sync.devices import Device
-from api.sync.problems import ClientIdReused, PredecessorNotApplied, UploadIncomplete
+from api.sync.problems import (
+    ApplicationLeased,
+    ClientIdReused,
+    PredecessorNotApplied,
+    UploadIncomplete,
+)
 from api.sync.pull import current_record
 from api.sync.repository import SyncRepository
 from api.sync.schemas import Command, CommandResult, PushRequest, PushResult, RetryReason
@@ -49,8 +54,13 @@ class _Retry(Exception):
 
 
 def fingerprint(command: Command) -> str:
-    """What makes a replay the same command: everything it says, in canonical JSON."""
-    return hashlib.sha256(msgspec.json.encode(command, order="sorted")).hexdigest()
+    """What makes a replay the same command: everything it says, in canonical JSON. An
+    ``origin_device_id`` left out is left out of the fingerprint too, so commands stored before
+    that field existed still match their replays."""
+    said = msgspec.to_builtins(command, order="sorted")
+    if said["origin_device_id"] is None:
+        del said["origin_device_id"]
+    return hashlib.sha256(msgspec.json.encode(said, order="sorted")).hexdigest()
 
 
 def problem_body(problem: Problem, language: Language) -> dict[str, Any]:
@@ -198,7 +208,7 @@ class PushService:
         except _UNAVAILABLE as exc:
             logger.warning("sync command deferred", extra={"error": repr(exc)})
             raise _Retry("unavailable") from None
-        except (VersionConflict, TransitionNotAllowed) as refused:
+        except (VersionConflict, TransitionNotAllowed, ApplicationLeased) as refused:
             return await self._conflict(runner, command, refused, language)
         except Problem as refused:
             return CommandResult(

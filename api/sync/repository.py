@@ -26,6 +26,18 @@ UPDATE sync_devices SET revoked_at = coalesce(revoked_at, now()), revoked_by = $
 RETURNING id, staff_id, unit_code, label, registered_at, revoked_at
 """
 
+# A revoked device's leases end with it (api/sync/leases.py).
+_RELEASE_LEASES_OF_DEVICE = """
+UPDATE sync_leases SET released_at = now() WHERE device_id = $1 AND released_at IS NULL
+"""
+
+# A command taken on another device (carried outbox), beside the pushing officer.
+_CARRIED_AUDIT = """
+INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
+                       note, request_id, device_time, origin_device_id, origin_staff_id)
+VALUES ('staff', $1, $2, 'sync.command_carried', $3, $4, $5, $6, $7, $8, $9)
+"""
+
 _UNIT_AGENCY = "SELECT agency_code FROM units WHERE code = $1"
 
 _BLOCK = """
@@ -135,6 +147,35 @@ class SyncRepository:
 
     async def revoke(self, device_id: uuid.UUID, by: uuid.UUID) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_REVOKE, device_id, by)
+
+    async def release_leases_of_device(self, device_id: uuid.UUID) -> None:
+        await self._conn.execute(_RELEASE_LEASES_OF_DEVICE, device_id)
+
+    async def audit_carried(
+        self,
+        *,
+        staff_id: uuid.UUID,
+        role: str,
+        application_id: uuid.UUID,
+        unit_code: str,
+        command_type: str,
+        request_id: str | None,
+        device_time: datetime,
+        origin_device_id: uuid.UUID,
+        origin_staff_id: uuid.UUID,
+    ) -> None:
+        await self._conn.execute(
+            _CARRIED_AUDIT,
+            staff_id,
+            role,
+            application_id,
+            unit_code,
+            command_type,
+            request_id,
+            device_time,
+            origin_device_id,
+            origin_staff_id,
+        )
 
     async def unit_agency(self, unit_code: str) -> str | None:
         agency: str | None = await self._conn.fetchval(_UNIT_AGENCY, unit_code)

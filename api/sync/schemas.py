@@ -15,11 +15,14 @@ from api.applications.schemas import (
     FormValues,
     MissingDocument,
     Note,
+    OfficerNote,
     ProcedureCode,
     TimelineEntry,
 )
 from api.applications.state_machine import Action, Status
 from api.documents.schemas import DocumentContentType
+from api.notifications.schemas import NotificationRead
+from api.sync.lease_holder import LeaseHolder
 
 Sha256Hex = Annotated[
     str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="SHA-256, lowercase hex")
@@ -50,6 +53,46 @@ class DeviceRead(msgspec.Struct, frozen=True):
     revoked_at: datetime | None
 
 
+# ----- work leases --------------------------------------------------------------------------
+
+MAX_LEASE_HOURS = 72
+MAX_LEASES_PER_REQUEST = 100
+
+
+class LeaseRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    application_ids: Annotated[
+        list[uuid.UUID], msgspec.Meta(min_length=1, max_length=MAX_LEASES_PER_REQUEST)
+    ]
+    hours: Annotated[int, msgspec.Meta(ge=1, le=MAX_LEASE_HOURS)] = MAX_LEASE_HOURS
+
+
+class LeaseRead(msgspec.Struct, frozen=True):
+    lease_id: uuid.UUID
+    application_id: uuid.UUID
+    device_id: uuid.UUID
+    holder_id: uuid.UUID
+    holder_name: str
+    taken_at: datetime
+    expires_at: datetime
+    released_at: datetime | None
+
+
+class LeaseAnswer(msgspec.Struct, frozen=True):
+    application_id: uuid.UUID
+    outcome: Annotated[
+        Literal["leased", "held"],
+        msgspec.Meta(
+            description="leased: this device holds it (now or since an earlier request); "
+            "held: another device holds it (lease says whose, until when)"
+        ),
+    ]
+    lease: LeaseRead
+
+
+class LeaseResult(msgspec.Struct, frozen=True):
+    leases: list[LeaseAnswer]
+
+
 # ----- pull ---------------------------------------------------------------------------------
 
 
@@ -73,6 +116,16 @@ class SyncApplication(msgspec.Struct, frozen=True):
     allowed_actions: list[Action]
     documents: list[DocumentSummary]
     timeline: list[TimelineEntry]
+    lease: Annotated[
+        LeaseHolder | None,
+        msgspec.Meta(description="The lease in force when the record was read, if any"),
+    ] = None
+    notes: Annotated[
+        list[OfficerNote],
+        msgspec.Meta(
+            description="The officers' notes on the file, oldest first (with the timeline, by time)"
+        ),
+    ] = msgspec.field(default_factory=list)
 
 
 class ReferenceProcedure(msgspec.Struct, frozen=True):
@@ -114,6 +167,13 @@ class Reference(msgspec.Struct, frozen=True):
 
 class PullPage(msgspec.Struct, frozen=True):
     applications: list[SyncApplication]
+    notifications: Annotated[
+        list[NotificationRead],
+        msgspec.Meta(
+            description="The requesting officer's own notifications changed since the cursor "
+            "(new, or marked read), in their language"
+        ),
+    ]
     reference: Reference | None
     next_cursor: str
     has_more: bool
@@ -154,6 +214,13 @@ class Command(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ] = None
     base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
     depends_on: uuid.UUID | None = None
+    origin_device_id: Annotated[
+        uuid.UUID | None,
+        msgspec.Meta(
+            description="The device the command was taken on, when another device carries a "
+            "revoked or replaced device's outbox (default: the pushing device)"
+        ),
+    ] = None
     payload: Annotated[dict[str, Any], msgspec.Meta(max_length=20)] = {}
 
 

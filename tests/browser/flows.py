@@ -49,6 +49,15 @@ def fill_profile(page: Page) -> None:
 
 def fill_residence_form(page: Page, photo: Path | None) -> None:
     expect(page.get_by_role("heading", name=f"Hồ sơ: {PROCEDURE_NAME}")).to_be_visible()
+    fill_residence_fields(page)
+    if photo is not None:
+        page.get_by_label(f"Chọn ảnh hoặc tệp: {DOCUMENT}").set_input_files(str(photo))
+        expect(page.get_by_text("Ảnh 1 —")).to_be_visible()
+
+
+def fill_residence_fields(page: Page) -> None:
+    """The temporary-residence procedure's own fields, as the citizen's form and the officer's
+    counter intake both show them."""
     page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Tỉnh, thành phố").select_option("01")
     page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Xã, phường, đặc khu").select_option("00004")
     page.get_by_label("Số nhà, đường phố, thôn, tổ dân phố").fill("5 Ngõ Trạm")
@@ -56,9 +65,6 @@ def fill_residence_form(page: Page, photo: Path | None) -> None:
     page.get_by_label("Thời hạn đề nghị tạm trú (tháng)").fill("12")
     page.get_by_label("Mục đích tạm trú").select_option("work")
     page.get_by_label("Loại chỗ ở").select_option("rented")
-    if photo is not None:
-        page.get_by_label(f"Chọn ảnh hoặc tệp: {DOCUMENT}").set_input_files(str(photo))
-        expect(page.get_by_text("Ảnh 1 —")).to_be_visible()
 
 
 def stored_object(settings: Settings, key: str) -> bytes:

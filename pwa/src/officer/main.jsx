@@ -6,9 +6,10 @@ import { dropSession, request, session, setApiLanguage } from "../lib/api.js";
 import { setValue } from "../lib/store.js";
 import { Loading } from "../lib/ui.jsx";
 import { language, setLanguage, t } from "./lib/i18n.js";
-import { startSync } from "./lib/sync.js";
+import { onSyncChange, startSync, syncNow } from "./lib/sync.js";
 import { OFFICER_CSS } from "./screens/style.js";
 import { Detail } from "./screens/Detail.jsx";
+import { OfficerInbox, OfficerInboxLink } from "./screens/Inbox.jsx";
 import { Intake } from "./screens/Intake.jsx";
 import { Queue } from "./screens/Queue.jsx";
 import { SignIn } from "./screens/SignIn.jsx";
@@ -32,6 +33,8 @@ function App() {
   useEffect(() => {
     session().then((s) => setAuth(s?.kind === "staff" ? s : null));
   }, [route.hash]);
+  // A revoked device ends the session (sync.js): back to the sign-in, which says why.
+  useEffect(() => onSyncChange((state) => state.problem === "revoked" && setAuth(null)), []);
 
   async function switchLanguage() {
     const next = lang === "vi" ? "en" : "vi";
@@ -50,11 +53,20 @@ function App() {
   const [first, second, third] = route.parts;
   let screen;
   if (auth === undefined) screen = <Loading />;
-  else if (!auth) screen = <SignIn onSignedIn={() => session().then(setAuth)} />;
+  else if (!auth)
+    screen = (
+      <SignIn
+        onSignedIn={() => {
+          session().then(setAuth);
+          syncNow();
+        }}
+      />
+    );
   else if (first === "a" && third === "slip") screen = <Slip id={second} />;
   else if (first === "a") screen = <Detail id={second} />;
   else if (first === "intake") screen = <Intake />;
   else if (first === "sync") screen = <SyncScreen />;
+  else if (first === "inbox") screen = <OfficerInbox />;
   else screen = <Queue query={route.query} />;
   const slip = first === "a" && third === "slip";
 
@@ -65,14 +77,15 @@ function App() {
   );
   return (
     <>
-      <header class="bar no-print">
+      <header class="bar officer-bar no-print">
         <a class="brand" href="#/officer">
           {t("officer.brand")}
         </a>
-        <span>
+        <span class="bar-actions">
+          {auth && <OfficerInboxLink />}
           <button type="button" lang={lang === "vi" ? "en" : "vi"} title={t("lang.switchLabel")} onClick={switchLanguage}>
             {t("lang.switch")}
-          </button>{" "}
+          </button>
           {auth && (
             <button type="button" onClick={signOut}>
               {t("signout")}

@@ -3,7 +3,9 @@ citizen's application submitted through the API, and the officer's sign-in throu
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ from api.core.db import connect
 from api.core.passwords import hash_password
 from api.settings import Settings
 from tests.browser.conftest import run, screenshot
+from tests.browser.flows import fill_residence_fields
 from tests.support import citizen, staff
 from tests.test_applications import store_documents, submitted
 
@@ -23,13 +26,16 @@ PHONE = {"width": 360, "height": 640}
 
 def screenshots(page: Page, name: str, showing: Locator | None = None) -> None:
     """The screen as it is now at the desk's laptop size and a phone's, as ``name``-1280 and
-    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given; the page keeps
-    its own size afterwards."""
+    ``name``-360 in the artifacts folder, scrolled to ``showing`` when given, after checking
+    that it is no wider than either; the page keeps its own size afterwards."""
     size = page.viewport_size
     for viewport in (LAPTOP, PHONE):
         page.set_viewport_size(viewport)
         if showing is not None:
             showing.scroll_into_view_if_needed()
+        # Nothing wider than the screen: no sideways scrolling on a 360 px phone.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} is {width} px wide at {viewport['width']}"
         screenshot(page, f"{name}-{viewport['width']}")
     if size is not None:
         page.set_viewport_size(size)
@@ -126,3 +132,22 @@ def sign_in_officer(page: Page, username: str, *, shoot: bool = False) -> None:
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", name="Hồ sơ cần xử lý")).to_be_visible()
+
+
+def fill_counter_intake(page: Page, photo: Path) -> None:
+    """The counter intake form filled for a walk-in citizen's temporary residence, with a photo
+    of the rental contract (not yet submitted)."""
+    page.goto("/#/officer/intake")
+    page.get_by_label(re.compile(r"^Thủ tục")).select_option("CT-TAMTRU")
+    page.get_by_label("Số CCCD (12 chữ số)").fill("001090012345")
+    page.get_by_label("Họ và tên").fill("Lò Văn Páo")
+    page.get_by_label("Ngày sinh").fill("1990-05-17")
+    page.get_by_label("Nam", exact=True).check()
+    page.get_by_label(re.compile(r"^Tỉnh, thành phố")).select_option("01")
+    page.get_by_label(re.compile(r"^Xã, phường, đặc khu")).select_option("00004")
+    page.get_by_label("Số nhà, đường, thôn/xóm").fill("Bản Nậm Cang")
+    fill_residence_fields(page)
+    page.get_by_label(
+        "Chụp ảnh: Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", exact=False
+    ).set_input_files(str(photo))
+    expect(page.get_by_text("Ảnh 1:")).to_be_visible()

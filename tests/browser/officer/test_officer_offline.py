@@ -17,6 +17,7 @@ from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
     citizens_application,
+    fill_counter_intake,
     officer,
     screenshots,
     sign_in_officer,
@@ -60,25 +61,7 @@ def test_offline_intake_and_moves_sync_on_reconnection_with_the_conflict_listed(
     )
     assert answer.status_code == 200, answer.text
 
-    page.goto("/#/officer/intake")
-    page.get_by_label(re.compile(r"^Thủ tục")).select_option("CT-TAMTRU")
-    page.get_by_label("Số CCCD (12 chữ số)").fill("001090012345")
-    page.get_by_label("Họ và tên").fill("Lò Văn Páo")
-    page.get_by_label("Ngày sinh").fill("1990-05-17")
-    page.get_by_label("Nam", exact=True).check()
-    page.get_by_label(re.compile(r"^Tỉnh, thành phố")).select_option("01")
-    page.get_by_label(re.compile(r"^Xã, phường, đặc khu")).select_option("00004")
-    page.get_by_label("Số nhà, đường, thôn/xóm").fill("Bản Nậm Cang")
-    page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Tỉnh, thành phố").select_option("01")
-    page.get_by_label("Nơi đăng ký tạm trú (tỉnh, xã): Xã, phường, đặc khu").select_option("00004")
-    page.get_by_label("Số nhà, đường phố, thôn, tổ dân phố").fill("5 Ngõ Trạm")
-    page.get_by_label("Ngày bắt đầu tạm trú").fill("2026-01-05")
-    page.get_by_label("Thời hạn đề nghị tạm trú (tháng)").fill("12")
-    page.get_by_label("Mục đích tạm trú").select_option("work")
-    page.get_by_label("Loại chỗ ở").select_option("rented")
-    page.get_by_label(
-        "Chụp ảnh: Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", exact=False
-    ).set_input_files(str(document_photo(tmp_path / "contract.jpg", 1200, 1600)))
+    fill_counter_intake(page, document_photo(tmp_path / "contract.jpg", 1200, 1600))
     expect(page.get_by_text("Ảnh 1:")).to_be_visible()
     check_accessibility(page, "officer intake")
     screenshots(page, "officer-intake")

@@ -108,6 +108,10 @@ def test_officer_processes_an_application_with_one_complete_supplement_request(
     expect(page.get_by_text("Đã thực hiện: Trả kết quả.")).to_be_visible()
     assert _status(served_app, officer_headers, app_id) == "result_issued"
     check_accessibility(page, "officer detail")
+    # The form reads as the citizen filled it: the procedure's labels and the chosen option.
+    relationship = page.locator("dt", has_text="Quan hệ của người đi đăng ký với trẻ")
+    expect(relationship.locator("xpath=following-sibling::dd[1]")).to_have_text("Mẹ")
+    expect(page.get_by_text("relationship_to_child")).to_have_count(0)
     screenshots(page, "officer-detail")
     page.set_viewport_size(PHONE)
 

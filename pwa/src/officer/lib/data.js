@@ -1,9 +1,10 @@
 // Where the officer screens read and write: the API while it answers; the local work set and
 // the outbox when it does not (or while earlier offline work still waits, to keep the order).
-import { ApiError, NetworkError, request } from "../../lib/api.js";
+import { NetworkError, request } from "../../lib/api.js";
+import { postForm, preparePhoto } from "../../lib/photos.js";
 import { STAFF_MOVES } from "./moves.js";
-import { count, get, getAll, kvGet, put } from "./store.js";
-import { enqueue, syncNow, vnDay } from "./sync.js";
+import { count, get, getAll, kvGet, kvSet, put } from "./store.js";
+import { enqueue, registerDevice, syncNow, vnDay } from "./sync.js";
 
 const CLOSED = new Set(["returned", "rejected", "completed", "withdrawn"]);
 const NO_SLA = new Set(["returned", "rejected", "result_issued", "completed", "withdrawn", "draft"]);
@@ -61,6 +62,7 @@ function queueItem(app, names, calendar) {
     working_days_left: left,
     sla: left === null ? null : slaOf(left),
     local: !!app.local,
+    lease: app.lease ?? null,
   };
 }
 
@@ -115,34 +117,102 @@ export async function loadProcedure(code) {
   }
 }
 
+async function uploadResult(application, photo) {
+  const base = `/applications/${application.id}/documents`;
+  const ticket = await request(`${base}/`, { method: "POST", body: { requirement: "result", content_type: photo.type, size: photo.size, sha256: photo.sha256 } });
+  await postForm(ticket, photo.blob);
+  return request(`${base}/${ticket.document_id}/complete`, { method: "POST" });
+}
+
+/** The command of a move for the outbox: a new due date has its own type (docs/sync.md §4). */
+function moveCommand(action, { note, missing_documents, new_due_date }) {
+  if (action === "set_new_due_date") return { type: "set_new_due_date", payload: { new_due_date, note } };
+  return { type: "transition", payload: { action, ...(note ? { note } : {}), ...(missing_documents ? { missing_documents } : {}) } };
+}
+
 /** One move: straight to the API when it answers and nothing waits before it; else the outbox
- * (the local copy shows the move at once, marked as waiting). Returns { application, queued }. */
-export async function move(application, action, { note, missing_documents, new_due_date } = {}) {
+ * (the local copy shows the move at once, marked as waiting). `result` is the file the move
+ * needs (issue_result): uploaded first online, else sent ahead of the move by an
+ * attach_document command with a chunked upload. Returns { application, queued }. */
+export async function move(application, action, { note, missing_documents, new_due_date, result } = {}) {
+  const photo = result ? await preparePhoto(result) : null;
   const waiting = await count("outbox");
   if (navigator.onLine && !waiting) {
     try {
+      if (photo) await uploadResult(application, photo);
       const body = { action, expected_version: application.version, note: note || undefined, missing_documents, new_due_date };
       return { application: await request(`/applications/${application.id}/transitions`, { method: "POST", body }), queued: false };
     } catch (error) {
       if (!(error instanceof NetworkError) || !(await prepared())) throw error;
     }
   }
-  if (STAFF_MOVES[action]?.onlineOnly) throw new ApiError(503, { detail: "online-only" });
   const held = (await get("apps", application.id)) ?? application;
   const appKey = held.ref ?? held.id;
-  await enqueue(
-    {
-      type: "transition",
-      ...(held.ref ? { application_ref: held.ref } : { application_id: held.id }),
-      base_version: held.version,
-      payload: { action, ...(note ? { note } : {}), ...(missing_documents ? { missing_documents } : {}) },
-    },
-    { appKey, summary: { action, receipt_code: held.receipt_code, application_id: held.id } },
-  );
-  const moved = { ...held, status: STAFF_MOVES[action].to, version: held.version + 1, local: true, allowed_actions: undefined };
+  const target = held.ref ? { application_ref: held.ref } : { application_id: held.id };
+  const summary = { action, receipt_code: held.receipt_code, application_id: held.id };
+  let documents = held.documents ?? [];
+  if (photo) {
+    const upload = { upload_id: crypto.randomUUID(), blob: photo.blob, type: photo.type, size: photo.size, sha256: photo.sha256, name: result.name, requirement: "result", sent: false };
+    await put("uploads", upload);
+    await enqueue({ type: "attach_document", ...target, payload: { upload_id: upload.upload_id, requirement: "result" } }, { appKey, uploads: [upload.upload_id], summary: { ...summary, action: undefined, type: "attach_document" }, before: held });
+    documents = [...documents, { id: upload.upload_id, requirement: "result", kind: "result", status: "pending", content_type: photo.type, size: photo.size }];
+  }
+  await enqueue({ ...target, base_version: held.version, ...moveCommand(action, { note, missing_documents, new_due_date }) }, { appKey, summary, before: held });
+  const rule = STAFF_MOVES[action];
+  const moved = {
+    ...held,
+    ...(rule.to ? { status: rule.to } : {}),
+    ...(new_due_date ? { due_date: new_due_date, pending_due_date: true } : {}),
+    documents,
+    version: held.version + 1,
+    local: true,
+    allowed_actions: undefined,
+  };
   await put("apps", moved);
   syncNow();
   return { application: moved, queued: true };
+}
+
+/** The notes this device sent or will send, until the server's record lists them:
+ * { [application id]: [{ command_id, note, at, device_time }] }. */
+export async function localNotes(id) {
+  return ((await kvGet("notes")) ?? {})[id] ?? [];
+}
+
+// The device's time of the command is stored with the note (notes kept before it was recorded
+// match by text).
+const sameNote = (local, server) => local.note === server.note && (!local.device_time || Date.parse(local.device_time) === Date.parse(server.device_time));
+
+/** The officers' notes on an application: the server's (every device's, with author and
+ * time), then this device's not on the server yet. A local copy the server's record already
+ * lists is dropped from the device. */
+export async function notesOf(application) {
+  const server = application.notes ?? [];
+  const mine = await localNotes(application.id);
+  const kept = mine.filter((n) => !server.some((s) => sameNote(n, s)));
+  if (kept.length !== mine.length) {
+    const all = (await kvGet("notes")) ?? {};
+    if (kept.length) all[application.id] = kept;
+    else delete all[application.id];
+    await kvSet("notes", all);
+  }
+  return { server, local: kept };
+}
+
+/** A note on the application, through the outbox (the `note` command; the device is
+ * registered first when it was not prepared yet). */
+export async function addNote(application, note) {
+  if (!(await prepared())) await registerDevice();
+  const held = (await get("apps", application.id)) ?? application;
+  const entry = await enqueue(
+    { type: "note", ...(held.ref ? { application_ref: held.ref } : { application_id: held.id }), payload: { note } },
+    { appKey: held.ref ?? held.id, summary: { type: "note", receipt_code: held.receipt_code, application_id: held.id } },
+  );
+  const notes = (await kvGet("notes")) ?? {};
+  notes[held.id] = [...(notes[held.id] ?? []), { command_id: entry.command.command_id, note, at: new Date().toISOString(), device_time: entry.command.device_time }];
+  await kvSet("notes", notes);
+  syncNow();
+  return entry;
 }
 
 /** The due date of an intake taken today: the procedure's working days counted from the first

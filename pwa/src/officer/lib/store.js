@@ -1,20 +1,23 @@
 // What the officer's device keeps in its own IndexedDB database (apart from the citizen's, so
 // signing a citizen out never touches it): the device and its receipt blocks, the pulled work
 // set, the outbox of commands taken here (in the order they were taken), the photos they need,
-// and the conflicts waiting for the officer.
+// the conflicts waiting for the officer, and the officer's own notifications (pulled).
 import { openDB } from "idb";
 
 let dbPromise;
 
 function db() {
-  dbPromise ??= openDB("motcua-officer", 1, {
-    upgrade(database) {
-      database.createObjectStore("kv");
-      database.createObjectStore("apps", { keyPath: "id" });
-      database.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-      database.createObjectStore("uploads", { keyPath: "upload_id" });
-      database.createObjectStore("conflicts", { keyPath: "command_id" });
-      database.createObjectStore("intakes", { keyPath: "ref" });
+  dbPromise ??= openDB("motcua-officer", 2, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore("kv");
+        database.createObjectStore("apps", { keyPath: "id" });
+        database.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+        database.createObjectStore("uploads", { keyPath: "upload_id" });
+        database.createObjectStore("conflicts", { keyPath: "command_id" });
+        database.createObjectStore("intakes", { keyPath: "ref" });
+      }
+      if (oldVersion < 2) database.createObjectStore("notifications", { keyPath: "id" });
     },
   });
   return dbPromise;
@@ -52,16 +55,27 @@ export async function count(store) {
   return (await db()).count(store);
 }
 
-/** Replaces a pulled application when the version received is newer than the one held. */
+/** Replaces a held application when the version received is not lower than the one held
+ * (docs/sync.md §2): a lease taken or ended comes again with the same version and its new
+ * `lease`, and a local copy as new as the server's record was applied by the server. A local
+ * copy ahead of the server (a move still waiting) stays. */
 export async function saveApplications(items) {
   const tx = (await db()).transaction("apps", "readwrite");
   for (const item of items) {
     const held = await tx.store.get(item.id);
-    if (!held || held.version < item.version) await tx.store.put(item);
+    if (!held || held.version <= item.version) await tx.store.put(item);
   }
+  await tx.done;
+}
+
+/** The pulled notifications, each replacing its copy by id (a read mark arrives this way). */
+export async function saveNotifications(items) {
+  const tx = (await db()).transaction("notifications", "readwrite");
+  for (const item of items) await tx.store.put(item);
   await tx.done;
 }
 
 export async function clearWorkSet() {
   await (await db()).clear("apps");
+  await (await db()).clear("notifications");
 }

@@ -2,8 +2,10 @@
 // reserve receipt blocks, pull the work set (cursor saved only after its page), upload photos
 // in resumable chunks, push the outbox in the order it was taken. Results are final only when
 // the server says so; a conflict or a refusal goes to the officer's list, never overwritten.
+import { dropSession, session } from "../../lib/api.js";
+import { heldByColleague } from "./leases.js";
 import { ApiError, NetworkError, patchChunk, sha256Base64, syncRequest } from "./net.js";
-import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications } from "./store.js";
+import { clearWorkSet, count, get, getAll, kvGet, kvSet, put, remove, saveApplications, saveNotifications } from "./store.js";
 
 const CHUNK = 256 * 1024;
 const CODES_PER_BLOCK = 30;
@@ -42,6 +44,7 @@ export async function syncStatus() {
     lastSync: await kvGet("lastSync"),
     waiting: await count("outbox"),
     conflicts: await count("conflicts"),
+    unread: (await getAll("notifications")).filter((n) => !n.read_at).length,
     codesLeft: (await unusedCodes(vnDay())).length,
   };
 }
@@ -50,8 +53,10 @@ function withLock(job) {
   return globalThis.navigator?.locks ? navigator.locks.request("motcua-officer-sync", job) : job();
 }
 
+/** A revoked device registers nothing more: the next sign-in replaces it (replaceRevokedDevice). */
 export async function registerDevice() {
   let device = await kvGet("device");
+  if (device?.revoked) throw new ApiError(401, { type: "/problems/device-revoked", title: "device-revoked" });
   if (!device) {
     device = { device_id: crypto.randomUUID(), label: `${navigator.platform || "web"} ${new Date().toISOString().slice(0, 10)}`, registered: false };
     await kvSet("device", device);
@@ -62,6 +67,23 @@ export async function registerDevice() {
     await kvSet("device", device);
   }
   return device;
+}
+
+/** After a sign-in: a revoked device gives way to a new one (made at the next sync), which
+ * carries the outbox; each entry keeps the origin_device_id it was taken with. */
+export async function replaceRevokedDevice() {
+  if ((await kvGet("device"))?.revoked) await kvSet("device", null);
+}
+
+/** The server refused this device: its unused codes go (a revoked device's codes are not
+ * honoured for intakes taken after the revocation), the outbox and photos stay. */
+async function loseDevice(revoked) {
+  const device = await kvGet("device");
+  await kvSet("blocks", []);
+  if (revoked && device) {
+    await kvSet("device", { ...device, revoked: true });
+    await dropSession(); // only a new sign-in registers the device that carries the outbox
+  } else await kvSet("device", null);
 }
 
 async function unusedCodes(day) {
@@ -110,26 +132,73 @@ export async function pull() {
       throw error;
     }
     await saveApplications(page.applications);
+    await saveNotifications(page.notifications ?? []);
     if (page.reference) await kvSet("reference", page.reference);
     await kvSet("cursor", page.next_cursor);
     if (!page.has_more) break;
   }
   await kvSet("lastSync", new Date().toISOString());
+  announce({});
 }
 
-/** "Prepare for offline": device, receipt codes, the work set, and the app itself cached. */
-export async function prepare() {
+// Statuses in which the officer is working on a file (not new ones waiting to be received,
+// not the citizen's turn): what "hold the files I am working on" leases.
+const IN_PROCESSING = new Set(["received", "processing", "approved", "result_issued"]);
+export const LEASE_HOURS = 72;
+
+/** "Prepare for offline": device, receipt codes, the work set, and the app itself cached;
+ * with `holdMine`, the files in processing that no colleague holds are leased to this device
+ * (docs/sync.md §6). Returns how many were held. */
+export async function prepare({ holdMine = false } = {}) {
   announce({ phase: "preparing", problem: null });
   try {
     await registerDevice();
     await topUpBlocks();
     await pull();
+    let held = 0;
+    if (holdMine) {
+      const me = (await session())?.accountId;
+      const ids = (await getAll("apps"))
+        .filter((a) => IN_PROCESSING.has(a.status) && !a.ref && !heldByColleague(a.lease, me))
+        .map((a) => a.id);
+      held = (await holdApplications(ids)).filter((answer) => answer.outcome === "leased").length;
+    }
     await navigator.storage?.persist?.().catch(() => false);
     await cacheApp();
     await kvSet("preparedAt", new Date().toISOString());
+    return { held };
   } finally {
     announce({ phase: "idle" });
   }
+}
+
+/** Leases these applications to this device (at most 100 per request); the local copies show
+ * the answers at once, the pull brings them to the other devices. Returns the answers. */
+export async function holdApplications(ids) {
+  await registerDevice();
+  const answers = [];
+  for (let start = 0; start < ids.length; start += 100) {
+    const answer = await syncRequest("/leases", { method: "POST", body: { application_ids: ids.slice(start, start + 100), hours: LEASE_HOURS } });
+    answers.push(...answer.leases);
+  }
+  await showLeases(answers.map((answer) => [answer.application_id, answer.lease]));
+  return answers;
+}
+
+/** Ends one of the officer's leases early (from any of their devices). */
+export async function releaseLease(applicationId, leaseId) {
+  await registerDevice();
+  await syncRequest(`/leases/${leaseId}/release`, { method: "POST" });
+  await showLeases([[applicationId, null]]);
+}
+
+async function showLeases(pairs) {
+  for (const [id, lease] of pairs) {
+    const app = await get("apps", id);
+    const holder = lease && { lease_id: lease.lease_id, holder_id: lease.holder_id, holder_name: lease.holder_name, expires_at: lease.expires_at };
+    if (app) await put("apps", { ...app, lease: holder });
+  }
+  announce({});
 }
 
 async function cacheApp() {
@@ -145,13 +214,16 @@ async function cacheApp() {
 
 /** Puts a command in the outbox (its command_id made now, once) and chains it to the previous
  * command on the same application. */
-export async function enqueue(command, { appKey, uploads = [], summary }) {
+export async function enqueue(command, { appKey, uploads = [], summary, before = null }) {
   const chains = (await kvGet("chains")) ?? {};
+  const device = await kvGet("device");
+  const origin = device && !device.revoked ? { origin_device_id: device.device_id } : {};
   const entry = {
-    command: { command_id: crypto.randomUUID(), device_time: deviceTime(), depends_on: chains[appKey] ?? null, ...command },
+    command: { command_id: crypto.randomUUID(), device_time: deviceTime(), depends_on: chains[appKey] ?? null, ...origin, ...command },
     appKey,
     uploads,
     summary,
+    before,
     queuedAt: new Date().toISOString(),
   };
   await put("outbox", entry);
@@ -199,7 +271,9 @@ async function record(entry, result) {
   if (result.current) await saveApplications([result.current]);
   if (entry.command.application_ref) await remove("apps", entry.command.application_ref);
   const app = entry.command.application_id && (await get("apps", entry.command.application_id));
-  if (app?.local && result.current) await put("apps", result.current);
+  // The local copy showed the command as done: back to the server's record, or to the copy
+  // held before the command when the answer carries none (a refusal).
+  if (app?.local && (result.current || entry.before)) await put("apps", result.current ?? entry.before);
 }
 
 /** One pass: photos first, then the outbox in order (batches of ≤ 100). Returns true when the
@@ -251,7 +325,7 @@ export function syncNow() {
       announce({ phase: "idle" });
     } catch (error) {
       const revoked = error instanceof ApiError && ["device-revoked", "device-unknown"].includes(error.slug);
-      if (revoked) await kvSet("device", null);
+      if (revoked) await loseDevice(error.slug === "device-revoked");
       const problem = revoked ? "revoked" : error instanceof ApiError && error.status === 401 ? "signin" : error instanceof NetworkError || error?.transient ? "network" : "error";
       announce({ phase: "idle", problem, progress: null });
       if (problem === "network" || problem === "error") schedule();

@@ -2,20 +2,12 @@
 // a reason (return, reject), the complete list of missing documents at once (supplement: "one
 // complete request"), a new date and the apology (late file), the result file (issue).
 import { useState } from "preact/hooks";
-import { ApiError, request } from "../../lib/api.js";
-import { postForm, preparePhoto } from "../../lib/photos.js";
+import { ApiError } from "../../lib/api.js";
 import { Field, Notice, useLoad } from "../../lib/ui.jsx";
 import { pick, t } from "../lib/i18n.js";
 import { loadProcedure, move } from "../lib/data.js";
+import { until } from "../lib/leases.js";
 import { STAFF_MOVES, offered } from "../lib/moves.js";
-
-async function uploadResult(application, file) {
-  const photo = await preparePhoto(file);
-  const base = `/applications/${application.id}/documents`;
-  const ticket = await request(`${base}/`, { method: "POST", body: { requirement: "result", content_type: photo.type, size: photo.size, sha256: photo.sha256 } });
-  await postForm(ticket, photo.blob);
-  return request(`${base}/${ticket.document_id}/complete`, { method: "POST" });
-}
 
 function SupplementList({ procedureCode, picked, onChange }) {
   const procedure = useLoad(() => loadProcedure(procedureCode), [procedureCode]);
@@ -62,7 +54,7 @@ function MoveForm({ application, action, onDone, onCancel }) {
   const [file, setFile] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const hasResult = application.documents?.some((d) => d.kind === "result" && d.status === "stored");
+  const hasResult = application.documents?.some((d) => d.kind === "result" && (d.status === "stored" || (application.local && d.status === "pending")));
 
   async function submit(event) {
     event.preventDefault();
@@ -75,11 +67,15 @@ function MoveForm({ application, action, onDone, onCancel }) {
     if (rule.result && !hasResult && !file) return setError(t("officer.move.resultRequired"));
     setBusy(true);
     try {
-      if (rule.result && !hasResult) await uploadResult(application, file);
-      const outcome = await move(application, action, { note: note.trim() || undefined, missing_documents: rule.missing ? missing : undefined, new_due_date: newDue || undefined });
+      const outcome = await move(application, action, {
+        note: note.trim() || undefined,
+        missing_documents: rule.missing ? missing : undefined,
+        new_due_date: newDue || undefined,
+        result: rule.result && !hasResult ? file : undefined,
+      });
       onDone(outcome);
     } catch (e) {
-      setError(e instanceof ApiError && e.slug === "version-conflict" ? t("officer.move.conflict") : e.message || t("common.error"));
+      setError(refusal(e));
     } finally {
       setBusy(false);
     }
@@ -123,7 +119,17 @@ function MoveForm({ application, action, onDone, onCancel }) {
   );
 }
 
-export function Moves({ application, online, onMoved }) {
+/** Why the server refused an online move, in the officer's words: a colleague's lease names
+ * the holder and its end (the body carries `lease`). */
+function refusal(e) {
+  if (e instanceof ApiError && e.slug === "version-conflict") return t("officer.move.conflict");
+  if (e instanceof ApiError && e.slug === "application-leased" && e.problem.lease) return t("officer.move.leased", { name: e.problem.lease.holder_name, until: until(e.problem.lease.expires_at) });
+  return e.message || t("common.error");
+}
+
+/** The moves open now; `heldBy` (a colleague's lease in force, seen online) disables them and
+ * says why: the server would refuse them. */
+export function Moves({ application, online, heldBy, onMoved }) {
   const [open, setOpen] = useState(null);
   const [done, setDone] = useState(null);
   const actions = offered(application, online);
@@ -132,10 +138,15 @@ export function Moves({ application, online, onMoved }) {
       <h2 id="moves-title">{t("officer.moves.title")}</h2>
       {done && <Notice>{done}</Notice>}
       {!actions.length && <p>{t("officer.moves.none")}</p>}
+      {heldBy && actions.length > 0 && (
+        <p class="help" id="moves-held" data-testid="moves-held">
+          {t("officer.moves.held", { name: heldBy.holder_name, until: until(heldBy.expires_at) })}
+        </p>
+      )}
       {!open && (
         <div class="actions">
           {actions.map((action) => (
-            <button key={action} type="button" class="secondary" onClick={() => setOpen(action)}>
+            <button key={action} type="button" class="secondary" disabled={!!heldBy} aria-describedby={heldBy ? "moves-held" : undefined} onClick={() => setOpen(action)}>
               {t(`officer.action.${action}`)}
             </button>
           ))}

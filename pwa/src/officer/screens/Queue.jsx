@@ -1,8 +1,10 @@
 // The unit's work queue, most urgent first: SLA colour and working days left, filters by
 // status, procedure and SLA (kept in the URL, so the back key returns to the same view).
+import { session } from "../../lib/api.js";
 import { LoadError, Loading, useLoad } from "../../lib/ui.jsx";
 import { formatDate, pick, statusText, t } from "../lib/i18n.js";
 import { loadQueue } from "../lib/data.js";
+import { leaseText } from "../lib/leases.js";
 
 const STATUSES = ["submitted", "received", "processing", "supplement_requested", "approved", "result_issued", "returned", "rejected", "completed", "withdrawn"];
 const SLAS = ["overdue", "due_soon", "on_track"];
@@ -21,7 +23,7 @@ export function Queue({ query }) {
   const status = query.get("status") ?? "";
   const sla = query.get("sla") ?? "";
   const procedure = query.get("procedure") ?? "";
-  const queue = useLoad(() => loadQueue({ status, sla }), [status, sla]);
+  const queue = useLoad(async () => ({ ...(await loadQueue({ status, sla })), me: (await session())?.accountId }), [status, sla]);
 
   function setFilter(name, value) {
     const next = new URLSearchParams(query);
@@ -90,6 +92,11 @@ export function Queue({ query }) {
                     {item.due_date && <>{t("officer.due", { date: formatDate(item.due_date) })} </>}
                     <SlaBadge sla={item.sla} left={item.working_days_left} />
                   </span>
+                  {leaseText(item.lease, queue.data.me) && (
+                    <span class="card-meta lease-meta" data-testid="queue-lease">
+                      {leaseText(item.lease, queue.data.me)}
+                    </span>
+                  )}
                 </a>
               </li>
             ))}

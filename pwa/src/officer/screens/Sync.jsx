@@ -3,10 +3,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { Notice } from "../../lib/ui.jsx";
 import { statusText, t } from "../lib/i18n.js";
+import { inForce, until } from "../lib/leases.js";
 import { getAll, put, remove } from "../lib/store.js";
-import { enqueue, onSyncChange, prepare, syncNow, syncStatus } from "../lib/sync.js";
+import { LEASE_HOURS, enqueue, onSyncChange, prepare, syncNow, syncStatus } from "../lib/sync.js";
 
-function useSyncStatus() {
+export function useSyncStatus() {
   const [status, setStatus] = useState(null);
   useEffect(() => {
     let live = true;
@@ -48,15 +49,33 @@ export function SyncIndicator() {
   );
 }
 
+/** The refusal in words: the field messages when the server listed them, else its detail. */
+function problemText(problem) {
+  const fields = (problem?.errors ?? []).map((e) => e.message).filter(Boolean);
+  return fields.length ? fields.join("; ") : (problem?.detail ?? problem?.title ?? "");
+}
+
+/** What the conflict says: a colleague's lease (holder and end), another change first, or a
+ * refusal with its reason. */
+const leaseOf = ({ current, problem }) => (problem?.type?.endsWith("/application-leased") ? (problem.lease ?? current?.lease) : null);
+
+function conflictText({ current, problem, outcome }) {
+  const lease = leaseOf({ current, problem });
+  if (lease) return t("officer.conflict.leased", { name: lease.holder_name, until: until(lease.expires_at) });
+  if (outcome === "conflict") return t("officer.conflict.changed", { status: current ? statusText(current.status) : "" });
+  return t("officer.conflict.rejected", { reason: problemText(problem) });
+}
+
 function Conflict({ item, onResolved }) {
-  const { entry, current, problem, outcome } = item;
+  const { entry, current } = item;
   const action = entry.command.payload.action;
   async function takeTheirs() {
     await remove("conflicts", item.command_id);
     onResolved();
   }
   async function reapply() {
-    const { command_id, depends_on, device_time, base_version, ...rest } = entry.command;
+    // A new command taken now, on this device: its own id, time, chain and origin.
+    const { command_id, depends_on, device_time, base_version, origin_device_id, ...rest } = entry.command;
     await enqueue({ ...rest, base_version: current.version }, { appKey: entry.appKey, uploads: [], summary: entry.summary });
     await remove("conflicts", item.command_id);
     if (current) await put("apps", current);
@@ -68,12 +87,13 @@ function Conflict({ item, onResolved }) {
       <p>
         <strong>{action ? t(`officer.action.${action}`) : t(`officer.command.${entry.command.type}`)}</strong> · {entry.summary?.receipt_code ?? ""}
       </p>
-      <p>{outcome === "conflict" ? t("officer.conflict.changed", { status: current ? statusText(current.status) : "" }) : t("officer.conflict.rejected", { reason: problem?.detail ?? problem?.title ?? "" })}</p>
+      <p>{conflictText(item)}</p>
       <div class="row">
         <button type="button" class="secondary" onClick={takeTheirs}>
           {t("officer.conflict.theirs")}
         </button>
-        {action && current && (
+        {/* Re-applying while a colleague's hold lasts would only be refused again. */}
+        {(action || entry.command.type === "set_new_due_date") && current && !inForce(leaseOf(item)) && (
           <button type="button" class="secondary" onClick={reapply}>
             {t("officer.conflict.mine")}
           </button>
@@ -88,6 +108,7 @@ export function SyncScreen() {
   const [conflicts, setConflicts] = useState([]);
   const [message, setMessage] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [holdMine, setHoldMine] = useState(false);
   const reload = () => getAll("conflicts").then(setConflicts);
   useEffect(() => {
     reload();
@@ -98,8 +119,8 @@ export function SyncScreen() {
     setBusy(true);
     setMessage(null);
     try {
-      await prepare();
-      setMessage({ kind: "ok", text: t("officer.sync.prepared") });
+      const { held } = await prepare({ holdMine });
+      setMessage({ kind: "ok", text: holdMine ? `${t("officer.sync.prepared")} ${t("officer.sync.heldCount", { n: held })}` : t("officer.sync.prepared") });
     } catch (e) {
       setMessage({ kind: "bad", text: e.message || t("common.error") });
     } finally {
@@ -114,7 +135,7 @@ export function SyncScreen() {
       {s && (
         <dl class="facts">
           <dt>{t("officer.sync.device")}</dt>
-          <dd>{s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
+          <dd>{s.device?.revoked ? t("officer.sync.revoked") : s.device?.registered ? s.device.label : t("officer.sync.notPrepared")}</dd>
           <dt>{t("officer.sync.fresh")}</dt>
           <dd>{time(s.lastSync) ?? t("officer.sync.never")}</dd>
           <dt>{t("officer.sync.codes")}</dt>
@@ -124,6 +145,13 @@ export function SyncScreen() {
         </dl>
       )}
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
+      <label class="check">
+        <input type="checkbox" checked={holdMine} aria-describedby="hold-mine-help" onChange={(e) => setHoldMine(e.currentTarget.checked)} />
+        {t("officer.sync.holdMine", { hours: LEASE_HOURS })}
+      </label>
+      <p class="help" id="hold-mine-help">
+        {t("officer.sync.holdMineHelp", { hours: LEASE_HOURS })}
+      </p>
       <button type="button" class="primary" disabled={busy} onClick={doPrepare}>
         {t("officer.sync.prepare")}
       </button>

@@ -2,6 +2,14 @@
 // citizen's stylesheet stays as it is). Wider on a laptop; SLA colours with text beside them.
 export const OFFICER_CSS = `
 .main.officer { max-width: 64rem; }
+.officer-bar .bar-actions { display: flex; gap: .4rem; flex-shrink: 0; }
+.officer-bar .brand { min-width: 0; }
+@media (max-width: 30rem) {
+  .officer-bar { padding: .4rem .5rem; }
+  .officer-bar .brand { font-size: 1rem; white-space: normal; line-height: 1.2; }
+  .officer-bar button { padding: 0 .4rem; font-size: .85rem; }
+  nav.tabs a { font-size: .85rem; padding: .6rem .15rem; }
+}
 .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .5rem; }
 .sla { display: inline-block; padding: 0 .5rem; border-radius: 6px; font-weight: 700; color: #fff; }
 .sla-overdue { background: #b00020; } .sla-due_soon { background: #7a4f00; } .sla-on_track { background: #1b5e20; }
@@ -21,6 +29,11 @@ button.zoom img { display: block; width: 8rem; height: auto; }
 button.zoom.zoomed { cursor: zoom-out; } button.zoom.zoomed img { width: min(100%, 60rem); }
 ul.docs li { margin: .5rem 0; }
 li.conflict { padding: .5rem 1rem; }
+section.lease { border-left: 6px solid #1a4f8a; padding: 0 1rem; margin: 1rem 0; }
+.lease-meta { color: #1a4f8a; font-weight: 600; }
+ul.officer-inbox li { padding: .5rem 1rem; } ul.officer-inbox li.unread { border-left: 6px solid #a51c1c; }
+ul.officer-inbox p { margin: .25rem 0; overflow-wrap: anywhere; }
+button:disabled { opacity: .6; cursor: not-allowed; }
 .slip-page { max-width: 40rem; }
 .slip { border: 1px dashed #8a8a8a; padding: 1rem; text-align: center; }
 .slip .facts { text-align: left; }
