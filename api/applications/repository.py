@@ -25,14 +25,6 @@ from api.core.outbox import event_written
 
 E = TypeVar("E", bound=ApplicationEvent)
 
-_PROCEDURE = """
-SELECT code, name_vi, name_en, agency_level, service_level, processing_days, required_documents,
-       form_fields, active
-FROM procedures
-WHERE code = $1
-"""
-
-
 _CITIZEN_BY_ID_NUMBER_AND_PHONE = """
 SELECT id FROM citizens WHERE citizen_id_number = $1 AND phone = $2
 """
@@ -47,16 +39,6 @@ _BY_IDEMPOTENCY_KEY = """
 SELECT id, request_fingerprint
 FROM applications
 WHERE created_by_kind = $1 AND created_by_id = $2 AND idempotency_key = $3
-"""
-
-# A concurrent retry with the same key waits on the unique index until the first insert
-# commits, then inserts nothing; the caller then reads the winner's row.
-_INSERT_DRAFT = """
-INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status, applicant, form,
-                          created_by_kind, created_by_id, idempotency_key, request_fingerprint)
-VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10)
-ON CONFLICT (created_by_kind, created_by_id, idempotency_key) DO NOTHING
-RETURNING id
 """
 
 # One application as the read model takes it, over ``a`` (the application's columns).
@@ -269,9 +251,6 @@ class ApplicationRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def procedure(self, code: str) -> asyncpg.Record | None:
-        return await self._conn.fetchrow(_PROCEDURE, code)
-
     async def working_calendar(self) -> WorkingCalendar:
         return await load_working_calendar(self._conn)
 
@@ -290,36 +269,6 @@ class ApplicationRepository:
     ) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_BY_IDEMPOTENCY_KEY, created_by_kind, created_by_id, key)
 
-    async def insert_draft(
-        self,
-        *,
-        procedure_code: str,
-        unit_code: str,
-        citizen_id: uuid.UUID | None,
-        channel: str,
-        applicant: dict[str, Any],
-        form: dict[str, Any],
-        created_by_kind: str,
-        created_by_id: uuid.UUID,
-        idempotency_key: uuid.UUID,
-        request_fingerprint: str,
-    ) -> uuid.UUID | None:
-        """The new draft's id, or None when the idempotency key was already used."""
-        new_id: uuid.UUID | None = await self._conn.fetchval(
-            _INSERT_DRAFT,
-            procedure_code,
-            unit_code,
-            citizen_id,
-            channel,
-            applicant,
-            form,
-            created_by_kind,
-            created_by_id,
-            idempotency_key,
-            request_fingerprint,
-        )
-        return new_id
-
     async def filing_context(
         self,
         procedure_code: str,
@@ -329,7 +278,7 @@ class ApplicationRepository:
         citizen_id: uuid.UUID | None,
     ) -> asyncpg.Record:
         """``now``; ``earlier_id`` and ``earlier_fingerprint`` (the draft this key made, or
-        NULL); the procedure's columns as ``procedure`` reads them (``code`` NULL: unknown);
+        NULL); the procedure's columns (``code`` NULL: unknown);
         the profile columns of ``citizen_id`` (phone, full_name, …, street)."""
         row = await self._conn.fetchrow(
             _FILING_CONTEXT,
