@@ -22,10 +22,11 @@ from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.clients.webpush import load_vapid_keys
 from api.core.actors import provide_actor
 from api.core.caching import PERSONAL, etag_middleware
-from api.core.db import create_pool, pool_connection
+from api.core.db import create_pool, pool_connection, skip_session_reset
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
 from api.core.options import answer_options
+from api.core.outbox import RelayWaker, relay_wake_middleware
 from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
@@ -53,8 +54,18 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         pool = await create_pool(
-            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+            settings.database_url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            reset=skip_session_reset,
         )
+        relay_waker = RelayWaker(pool)
+        # Receipt numbers, each in a short transaction of its own (api/applications/receipts.py).
+        receipt_pool = await create_pool(
+            settings.database_url, min_size=1, max_size=2, reset=skip_session_reset
+        )
+        receipt_codes: ReceiptCodes = app.state.receipt_codes
+        receipt_codes.number_on(receipt_pool)
         redis = job_pool(settings.redis_url)
         rate_limiter = RateLimiter(settings.redis_url)
         storage = ObjectStorage(settings)
@@ -69,13 +80,17 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             except Exception as exc:  # storage may come up later; /health reports it
                 logger.warning("object storage not ready", extra={"error": repr(exc)})
             app.state.db_pool = pool
+            app.state.relay_waker = relay_waker
             app.state.redis = redis
             app.state.rate_limiter = rate_limiter
             app.state.storage = storage
             yield
         finally:
+            await relay_waker.close()
             await rate_limiter.close()
             await redis.aclose()
+            receipt_codes.number_on(None)
+            await receipt_pool.close()
             await pool.close()
 
     return lifespan
@@ -124,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             },
         ),
         dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},
+        middleware=[relay_wake_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Một Cửa API",

@@ -1,5 +1,6 @@
 -- One measured route for wrk. Its data file (Lua returning a table) is the argument after --:
---   kind = "get" | "create" | "flow"; paths, tokens (Authorization values), body.
+--   kind = "get" | "create" | "flow"; paths, tokens (Authorization values), body, headers (sent
+--   with every request: name = value).
 -- "flow" alternates creating a draft and submitting one created earlier on the same thread.
 local counter = 0
 function setup(thread)
@@ -28,6 +29,7 @@ end
 
 local function headers_with(extra)
   local h = extra or {}
+  for name, value in pairs(route.headers or {}) do h[name] = value end
   if route.tokens and #route.tokens > 0 then
     h["Authorization"] = route.kind == "flow" and token
       or route.tokens[math.random(1, #route.tokens)]

@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.clients.webpush import b64url  # noqa: E402
+from api.core.outbox import wake_relay  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
@@ -148,6 +149,7 @@ async def record_event(
         application_id,
         payload,
     )
+    await wake_relay(conn)  # as the API does after a commit that wrote events
     return event_id
 
 

@@ -43,7 +43,10 @@ class Draft(msgspec.Struct):
 async def _lifespan(app: Litestar) -> AsyncIterator[None]:
     pool = await asyncpg.create_pool(os.environ["REFERENCE_DSN"], min_size=1, max_size=10)
     assert pool is not None
-    await pool.execute(_SCHEMA)
+    # Every worker process runs this; CREATE … IF NOT EXISTS is not safe against a concurrent one.
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('bench.reference schema'))")
+        await conn.execute(_SCHEMA)
     app.state.pool = pool
     try:
         yield

@@ -64,6 +64,7 @@ CERTIFIED_COPY_FORM = {
     "copy_count": 2,
 }
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
+SYNC_DEVICE_ID = "6d6f7463-7561-4000-8000-62656e636821"
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Route:
     paths: list[str]
     tokens: list[str] = field(default_factory=list)
     body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request
     reference: str | None = None  # the reference route measured beside it
     pgbench: str = "select"  # select | insert: which machine ceiling it is compared with
 
@@ -142,7 +144,15 @@ def run_wrk(wrk: str, base: str, route: Route, paths: list[str], conns: int, sec
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
         data.write(
             "return "
-            + _lua({"kind": route.kind, "paths": paths, "tokens": route.tokens, "body": route.body})
+            + _lua(
+                {
+                    "kind": route.kind,
+                    "paths": paths,
+                    "tokens": route.tokens,
+                    "body": route.body,
+                    "headers": route.headers,
+                }
+            )
         )
         data.flush()
         out = subprocess.run(
@@ -182,7 +192,7 @@ def _lua(value: object) -> str:
     if isinstance(value, list):
         return "{" + ", ".join(_lua(v) for v in value) + "}"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_lua(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in value.items()) + "}"
     raise TypeError(value)
 
 
@@ -269,7 +279,26 @@ def routes(seeded: dict[str, object]) -> list[Route]:
             pgbench="insert",
         ),
         Route("officer queue page", "get", ["/api/v1/officer/queue?limit=20"], tokens=[officer]),
+        # The officer's device, registered once the API is up (register_sync_device).
+        Route(
+            "sync pull, snapshot page of 200",
+            "get",
+            ["/api/v1/sync/pull?limit=200"],
+            tokens=[officer],
+            headers={"X-Device-Id": SYNC_DEVICE_ID},
+        ),
     ]
+
+
+def register_sync_device(api_base: str, seeded: dict[str, object]) -> None:
+    """The officer's app installation, as the officer app registers it before its first pull."""
+    response = httpx.post(
+        f"{api_base}/api/v1/sync/devices",
+        json={"device_id": SYNC_DEVICE_ID, "label": "bench"},
+        headers=seeded["officer"],  # type: ignore[arg-type]
+        timeout=30,
+    )
+    response.raise_for_status()
 
 
 def reference_paths(name: str, codes: list[str]) -> tuple[str, list[str]]:
@@ -335,6 +364,7 @@ def main() -> None:
         _wait_for(f"http://127.0.0.1:{api_port}/health")
         _wait_for(f"http://127.0.0.1:{ref_port}/procedures")
         time.sleep(1)
+        register_sync_device(f"http://127.0.0.1:{api_port}", seeded)
         rss_start = worker_rss(api.pid)
         insert_tps, select_tps = pgbench(name, args.seconds, 16)
         print(f"machine: {os.cpu_count()} cores; API and reference: {args.workers} workers each")

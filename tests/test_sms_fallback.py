@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -22,7 +22,7 @@ from api.core.jobs import redis_settings
 from api.notifications.texts import SMS_SEGMENT_CHARS, sms_text, without_diacritics
 from api.settings import Settings
 from tests import test_push_delivery, test_sms_delivery
-from tests.push_receiver import PushReceiver
+from tests.push_receiver import Device, PushReceiver
 from tests.support import citizen, staff
 from tests.test_applications import events_keep_their_contract, submitted  # noqa: F401
 from tests.test_processing import moved
@@ -80,9 +80,16 @@ async def up_to_supplement(
     db: asyncpg.Connection,
     headers: dict[str, str],
     officer: dict[str, str],
+    *,
+    after_received: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
+    """Submitted, received, processing, supplement requested; ``after_received`` runs between
+    the first two steps of the office (the pushes of two steps queued within one poll of the
+    worker may go out in either order)."""
     application = await submitted(client, db, headers)
     application = await moved(client, officer, application, "receive", "received")
+    if after_received is not None:
+        await after_received()
     application = await moved(client, officer, application, "start", "processing")
     return await moved(
         client,
@@ -159,7 +166,13 @@ async def test_no_sms_when_push_was_delivered_and_one_when_the_only_device_refus
 
     await up_to_supplement(client, db, pushed_headers, officer)
     receiver.script(refusing, 201, 403)  # "received" arrives; the supplement request is refused
-    refused_app = await up_to_supplement(client, db, refused_headers, officer)
+
+    async def received_arrived() -> None:
+        await eventually(lambda: _pushed(receiver, refusing, "received"))
+
+    refused_app = await up_to_supplement(
+        client, db, refused_headers, officer, after_received=received_arrived
+    )
 
     async def refused_texted() -> bool:
         return len(gateway.requests_for(await phone_of(db, refused_id))) >= 1
@@ -181,6 +194,10 @@ async def test_no_sms_when_push_was_delivered_and_one_when_the_only_device_refus
         f"Mot Cua: application {refused_app['receipt_code']} needs more documents"
     )
     assert await sms_deliveries(db, refused_id) == [("supplement_requested", "delivered")]
+
+
+async def _pushed(receiver: PushReceiver, device: Device, kind: str) -> bool:
+    return any(r.payload and r.payload["kind"] == kind for r in receiver.for_device(device))
 
 
 def test_sms_texts_fit_one_gsm_segment_in_both_languages_with_any_status() -> None:

@@ -5,8 +5,9 @@ one holding a PostgreSQL advisory lock on its dedicated connection. The others s
 try the lock every few seconds; when the holder dies its connection closes, the lock goes with
 it and a stand-by takes over.
 
-The relay wakes on ``LISTEN outbox`` (the events table's trigger notifies on every insert)
-and also polls every few seconds, so a lost notification or a dropped connection only delays.
+The relay wakes on ``LISTEN outbox`` (every writer of events notifies once its transaction
+has committed, ``api.core.outbox``) and also polls every few seconds, so a lost notification
+or a dropped connection only delays.
 It reads through the change feed (``api.core.changes.read_changes``), which never skips a
 committed event, and keeps its cursor in ``relay_cursors``. Enqueueing to Redis cannot share a
 transaction with the cursor, so jobs have deterministic ids (``notify:<event id>``) and the
@@ -41,6 +42,7 @@ from api.core.changes import (
     read_changes,
 )
 from api.core.db import connect
+from api.core.outbox import OUTBOX_CHANNEL
 from api.webhooks.fanout import FANOUT_FUNCTION, fanout_job_id
 
 logger = logging.getLogger("workers.relay")
@@ -52,9 +54,8 @@ POLL_SECONDS = 5.0
 STANDBY_SECONDS = 5.0
 RECONNECT_SECONDS = 2.0
 PAGE_SIZE = 500
-# While an announced event is not readable yet (an older transaction is still open).
+# While a committed event is not readable yet (an older transaction is still open).
 RECHECK_SECONDS = 0.02
-RECENT_IDS = 10_000
 # Present while Redis still holds what the relay queued; missing: replay recent events.
 MARKER_KEY = "relay:outbox:redis-kept"
 REPLAY_SECONDS = 2 * 3600
@@ -121,18 +122,28 @@ async def _save(conn: asyncpg.Connection, position: FeedPosition) -> None:
     )
 
 
+# Committed events the feed does not hand out yet: an older transaction is still open.
+_HELD_BACK = """
+SELECT EXISTS (SELECT 1 FROM events WHERE (change_xid, change_seq) > ($1::xid8, $2::bigint))
+"""
+
+
+async def _held_back(conn: asyncpg.Connection, position: FeedPosition) -> bool:
+    held: bool = await conn.fetchval(_HELD_BACK, position.xid, position.seq)
+    return held
+
+
 async def relay_pending(
-    conn: asyncpg.Connection, redis: ArqRedis, position: FeedPosition, relayed: set[str]
+    conn: asyncpg.Connection, redis: ArqRedis, position: FeedPosition
 ) -> FeedPosition:
     """Queue the jobs of ``EVENT_JOBS`` for every event committed after ``position``; the new
-    position. The ids of the events queued are added to ``relayed``."""
+    position."""
     while True:
         page = await read_changes(conn, "events", position, limit=PAGE_SIZE)
         for change in page.changes:
             event_id = str(change.row["id"])
             for function, job_id in EVENT_JOBS:
                 await redis.enqueue_job(function, event_id, _job_id=job_id(event_id))
-            relayed.add(event_id)
         if page.position != position:
             await _save(conn, page.position)
         position = page.position
@@ -157,14 +168,15 @@ async def _serve(
         logger.info("relay active")
         wake = asyncio.Event()
         lost = asyncio.Event()
-        # Events announced but not read yet. The feed hands out an event only once every
-        # older transaction in the cluster has ended, and the end of one that wrote no event
-        # notifies nobody: while any are waiting, look again soon instead of at the next poll.
-        announced: dict[str, float] = {}
-        recently_relayed: dict[str, None] = {}  # insertion-ordered, the oldest dropped first
+        # When the last wake-up came, while committed events may still be held back: the feed
+        # hands out an event only once every older transaction in the cluster has ended, and
+        # the end of one that wrote no event wakes nobody, so look again soon instead of at
+        # the next poll.
+        woken_at: float | None = None
 
-        def on_notify(_conn: object, _pid: int, _channel: str, event_id: str) -> None:
-            announced[event_id] = time.monotonic()
+        def on_notify(_conn: object, _pid: int, _channel: str, _payload: str) -> None:
+            nonlocal woken_at
+            woken_at = time.monotonic()
             wake.set()
 
         def on_termination(*_: Any) -> None:
@@ -172,25 +184,20 @@ async def _serve(
             wake.set()
 
         conn.add_termination_listener(on_termination)
-        await conn.add_listener("outbox", on_notify)
+        await conn.add_listener(OUTBOX_CHANNEL, on_notify)
         position, fresh = await _load_position(conn)
         active.set()
         while True:
             wake.clear()
             position = await _redis_kept(conn, redis, position, fresh=fresh)
             fresh = False
-            relayed: set[str] = set()
-            position = await relay_pending(conn, redis, position, relayed)
-            recently_relayed.update(dict.fromkeys(relayed))
-            for event_id in [*recently_relayed][: max(0, len(recently_relayed) - RECENT_IDS)]:
-                del recently_relayed[event_id]
-            # An announcement can arrive after its event was read; forget those, and give up
-            # on any the poll will find anyway.
-            stale = time.monotonic() - poll_seconds
-            for event_id in [*announced]:
-                if event_id in recently_relayed or announced[event_id] < stale:
-                    del announced[event_id]
-            wait = RECHECK_SECONDS if announced else poll_seconds
+            position = await relay_pending(conn, redis, position)
+            # Give up rechecking after a poll's time: the poll finds them anyway.
+            if woken_at is not None and (
+                woken_at < time.monotonic() - poll_seconds or not await _held_back(conn, position)
+            ):
+                woken_at = None
+            wait = RECHECK_SECONDS if woken_at is not None else poll_seconds
             with contextlib.suppress(TimeoutError):  # the timeout is the safety-net poll
                 await asyncio.wait_for(wake.wait(), wait)
             if lost.is_set() or conn.is_closed():

@@ -8,6 +8,8 @@ rule, so a list holds exactly the applications its reader may open.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -76,10 +78,17 @@ async def application_in_scope(
     With ``for_update`` the row stays locked until the caller's transaction ends, which
     serialises concurrent changes to one application.
     """
-    row = await conn.fetchrow(_FETCH_FOR_UPDATE if for_update else _FETCH, application_id)
+    return ref_in_scope(
+        actor, await conn.fetchrow(_FETCH_FOR_UPDATE if for_update else _FETCH, application_id)
+    )
+
+
+def ref_in_scope(actor: Actor, row: Mapping[str, Any] | None) -> ApplicationRef:
+    """The application of ``row`` (None: there is none; the columns of ``ApplicationRef``
+    and maybe more) if ``actor`` may reach it, else a 404 problem."""
     if row is None:
         raise application_not_found()
-    ref = ApplicationRef(**dict(row))
+    ref = ApplicationRef(**{field: row[field] for field in ApplicationRef.__struct_fields__})
     if not can_access_application(
         actor, citizen_id=ref.citizen_id, unit_code=ref.unit_code, unit_agency_code=ref.agency_code
     ):

@@ -25,6 +25,7 @@ from api.applications.problems import MoveRefused
 from api.applications.processing import MoveCommand, ProcessingService
 from api.applications.receipts import ReceiptCodes
 from api.core.actors import Actor
+from api.core.outbox import relay_woken_after
 from api.core.problems import NotFound
 from api.core.storage import ObjectStorage
 from api.geo.directory import AdminUnits
@@ -74,7 +75,7 @@ async def purge_stale_drafts(
     days: int = STALE_DRAFT_DAYS,
 ) -> DraftPurge:
     withdrawn = 0
-    async with pool.acquire() as conn:
+    async with relay_woken_after(pool), pool.acquire() as conn:  # withdrawals are events
         units = await AdminUnits.load(conn)
         processing = ProcessingService(conn, units, receipt_codes)
         while True:

@@ -11,7 +11,6 @@ import asyncpg
 import msgspec
 
 from api.accounts.profile import missing_profile_fields, profile_field_label
-from api.accounts.repository import CitizenRepository
 from api.applications.access import application_in_scope
 from api.applications.events import Created
 from api.applications.intake import (
@@ -27,18 +26,20 @@ from api.applications.problems import (
     ProfileIncomplete,
     VersionConflict,
 )
-from api.applications.processing import record_change
+from api.applications.processing import change_event
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import (
     Applicant,
     ApplicationCreate,
     ApplicationRead,
     ApplicationUpdate,
+    Channel,
 )
 from api.applications.state_machine import EDITABLE, parties_of
 from api.applications.views import application_view
 from api.catalogue.forms import parse_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit
+from api.core.logging import request_id_var
 from api.core.problems import FieldProblem, Forbidden, validation_failed
 from api.geo.directory import AdminUnits
 from api.messages import msg
@@ -76,82 +77,114 @@ class FilingService:
         self._conn = conn
         self._units = units
         self._repo = ApplicationRepository(conn)
-        self._citizens = CitizenRepository(conn)
 
     async def create(
         self, actor: Actor, idempotency_key: str | None, body: ApplicationCreate
     ) -> tuple[ApplicationRead, bool]:
-        """The new draft and True, or the draft made earlier with this key and False."""
+        """The new draft and True, or the draft made earlier with this key and False.
+
+        A citizen's draft takes two round trips: one read (``filing_context``) and one
+        statement writing the draft with its audit row and event, which needs no transaction
+        around it. At the counter the account's identity may be verified too, so both go in
+        one transaction."""
         key = parse_idempotency_key(idempotency_key)
         fingerprint = request_fingerprint(body)
+        if actor.kind == "citizen":
+            return await self._create(actor, key, fingerprint, body)
         async with self._conn.transaction():
-            earlier = await self._repo.by_idempotency_key(actor.kind, actor.id, key)
-            if earlier is not None:
-                return await self._replay(actor, earlier, fingerprint), False
-            procedure = await self._procedure_for_filing(body.procedure_code, actor)
-            if actor.kind == "citizen":
-                if body.applicant is not None:
-                    raise validation_failed(
-                        [
-                            FieldProblem(
-                                "applicant",
-                                "not_allowed",
-                                "applications.fields.applicant-not-allowed",
-                            )
-                        ]
-                    )
-                profile = await self._complete_profile(actor.id)
-                applicant = self._applicant_from_profile(profile)
-                unit_code = await self._citizen_unit(procedure, profile, body.unit_code)
-                citizen_id: uuid.UUID | None = actor.id
-                channel = "online"
-            else:
-                applicant = applicant_from_counter(body.applicant, self._units)
-                unit_code = await self._counter_unit(procedure, actor, body.unit_code)
-                citizen_id = await account_of(self._repo, applicant)
-                channel = "counter"
-            form = self._validated(procedure["form_fields"], body.form, partial=True)
-            new_id = await self._repo.insert_draft(
-                procedure_code=procedure["code"],
-                unit_code=unit_code,
-                citizen_id=citizen_id,
-                channel=channel,
-                applicant=msgspec.to_builtins(applicant),
-                form=form,
-                created_by_kind=actor.kind,
-                created_by_id=actor.id,
-                idempotency_key=key,
-                request_fingerprint=fingerprint,
-            )
-            if new_id is None:  # a concurrent retry with the same key won the insert
-                winner = await self._repo.by_idempotency_key(actor.kind, actor.id, key)
-                assert winner is not None
-                return await self._replay(actor, winner, fingerprint), False
-            # At the counter the officer holds the card: a matching account becomes verified.
-            if (
-                channel == "counter"
-                and citizen_id is not None
-                and await verify_identity_at_counter(self._conn, actor, applicant, citizen_id)
-            ):
-                await write_audit(
-                    self._conn,
-                    actor,
-                    "citizen.identity_verified",
-                    application_id=new_id,
-                    unit_code=unit_code,
-                    note=str(citizen_id),
+            return await self._create(actor, key, fingerprint, body)
+
+    async def _create(
+        self, actor: Actor, key: uuid.UUID, fingerprint: str, body: ApplicationCreate
+    ) -> tuple[ApplicationRead, bool]:
+        context = await self._repo.filing_context(
+            body.procedure_code,
+            actor.kind,
+            actor.id,
+            key,
+            actor.id if actor.kind == "citizen" else None,
+        )
+        if context["earlier_id"] is not None:
+            return await self._replay(
+                actor, context["earlier_id"], context["earlier_fingerprint"], fingerprint
+            ), False
+        procedure = self._procedure_for_filing(context, actor)
+        if actor.kind == "citizen":
+            if body.applicant is not None:
+                raise validation_failed(
+                    [
+                        FieldProblem(
+                            "applicant",
+                            "not_allowed",
+                            "applications.fields.applicant-not-allowed",
+                        )
+                    ]
                 )
-            row = await self._repo.application(new_id)
-            await record_change(
+            profile = self._complete_profile(context)
+            applicant = self._applicant_from_profile(profile)
+            unit_code = await self._citizen_unit(procedure, profile, body.unit_code)
+            citizen_id: uuid.UUID | None = actor.id
+            channel: Channel = "online"
+        else:
+            applicant = applicant_from_counter(body.applicant, self._units)
+            unit_code = await self._counter_unit(procedure, actor, body.unit_code)
+            citizen_id = await account_of(self._repo, applicant)
+            channel = "counter"
+        form = self._validated(procedure["form_fields"], body.form, partial=True)
+        created = change_event(
+            actor,
+            {
+                "id": uuid.uuid4(),
+                "receipt_code": None,
+                "procedure_code": procedure["code"],
+                "unit_code": unit_code,
+                "citizen_id": citizen_id,
+                "channel": channel,
+                "version": 1,  # the column's default
+                "updated_at": context["now"],  # written as created_at and updated_at
+                "due_date": None,
+                "status": "draft",
+            },
+            Created,
+            seq=1,
+            from_status=None,
+            note=None,
+        )
+        row = await self._repo.insert_draft_with_journal(
+            created,
+            applicant=msgspec.to_builtins(applicant),
+            form=form,
+            actor_id=actor.id,
+            request_fingerprint=fingerprint,
+            idempotency_key=key,
+            request_id=request_id_var.get(),
+        )
+        if row is None:  # a concurrent retry with the same key won the insert
+            winner = await self._repo.by_idempotency_key(actor.kind, actor.id, key)
+            assert winner is not None
+            return await self._replay(
+                actor, winner["id"], winner["request_fingerprint"], fingerprint
+            ), False
+        # At the counter the officer holds the card: a matching account becomes verified.
+        if (
+            channel == "counter"
+            and citizen_id is not None
+            and await verify_identity_at_counter(self._conn, actor, applicant, citizen_id)
+        ):
+            await write_audit(
                 self._conn,
                 actor,
-                row,
-                Created,
-                action="application.created",
-                from_status=None,
-                note=None,
+                "citizen.identity_verified",
+                application_id=row["id"],
+                unit_code=unit_code,
+                note=str(citizen_id),
             )
-            return await application_view(self._repo, actor, row), True
+            row = await self._repo.application(row["id"])  # now with the verification
+        # Nothing else was written for a new draft: its one event, no documents.
+        view = await application_view(
+            self._repo, actor, row, events=[(created, context["now"])], documents=[]
+        )
+        return view, True
 
     async def update(
         self, actor: Actor, application_id: uuid.UUID, body: ApplicationUpdate
@@ -180,16 +213,20 @@ class FilingService:
             return await application_view(self._repo, actor, changed)
 
     async def _replay(
-        self, actor: Actor, earlier: asyncpg.Record, fingerprint: str
+        self,
+        actor: Actor,
+        earlier_id: uuid.UUID,
+        earlier_fingerprint: str,
+        fingerprint: str,
     ) -> ApplicationRead:
-        if earlier["request_fingerprint"] != fingerprint:
-            raise IdempotencyKeyReused(application_id=str(earlier["id"]))
-        row = await self._repo.application(earlier["id"])
+        if earlier_fingerprint != fingerprint:
+            raise IdempotencyKeyReused(application_id=str(earlier_id))
+        row = await self._repo.application(earlier_id)
         return await application_view(self._repo, actor, row)
 
-    async def _procedure_for_filing(self, code: str, actor: Actor) -> asyncpg.Record:
-        procedure = await self._repo.procedure(code)
-        if procedure is None or not procedure["active"]:
+    def _procedure_for_filing(self, procedure: asyncpg.Record, actor: Actor) -> asyncpg.Record:
+        """``procedure`` (columns of ``filing_context``) if it may be filed by ``actor``."""
+        if procedure["code"] is None or not procedure["active"]:
             raise validation_failed(
                 [
                     FieldProblem(
@@ -263,9 +300,8 @@ class FilingService:
             raise validation_failed(result.errors)
         return result.cleaned
 
-    async def _complete_profile(self, citizen_id: uuid.UUID) -> asyncpg.Record:
-        profile = await self._citizens.get(citizen_id)
-        assert profile is not None, "a signed-in citizen has a row"
+    def _complete_profile(self, profile: asyncpg.Record) -> asyncpg.Record:
+        """``profile`` (the citizen's columns of ``filing_context``) if it is complete."""
         missing = missing_profile_fields(profile)
         if missing:
             raise ProfileIncomplete(

@@ -7,10 +7,24 @@ import uuid
 from datetime import datetime
 
 import asyncpg
+import msgspec
 
 from api.applications.events import EventBase, event_payload, event_type
 from api.core.actors import Actor
 from api.core.logging import request_id_var
+from api.core.outbox import event_written
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """Who did what, for an audit row a repository writes in the same statement as the
+    change (the application, unit and statuses come from the changed row)."""
+
+    actor: Actor
+    action: str
+    request_id: str | None
+    device_time: datetime | None = None
+    note: str | None = None
+
 
 _INSERT_AUDIT = """
 INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
@@ -63,7 +77,8 @@ async def next_event_seq(conn: asyncpg.Connection, application_id: uuid.UUID) ->
 
 
 async def write_event(conn: asyncpg.Connection, event: EventBase) -> None:
-    """Append an outbox event, numbered by ``next_event_seq`` in the same transaction."""
+    """Append an outbox event, numbered by ``next_event_seq`` in the same transaction. The
+    unit of work wakes the relay once it is over (``api.core.outbox``)."""
     await conn.execute(
         _INSERT_EVENT,
         event.application_id,
@@ -71,3 +86,4 @@ async def write_event(conn: asyncpg.Connection, event: EventBase) -> None:
         event_type(type(event)),
         event_payload(event),
     )
+    event_written()

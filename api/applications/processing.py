@@ -10,22 +10,23 @@ an ``api.applications.problems.MoveRefused`` naming why (see docs/applications.m
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
 
-from api.applications.access import application_in_scope
+from api.applications.access import ref_in_scope
 from api.applications.events import (
     EVENT_FOR_ACTION,
     DueDateChanged,
     StatusChange,
     SupplementRequested,
 )
-from api.applications.journal import next_event_seq, write_audit, write_event
+from api.applications.journal import AuditEntry
 from api.applications.problems import MoveForbidden, TransitionNotAllowed, VersionConflict
-from api.applications.receipts import ReceiptCodes, allocate_receipt_numbers
+from api.applications.receipts import ReceiptCodes
 from api.applications.repository import ApplicationRepository
 from api.applications.requirements import check_requirements
 from api.applications.schemas import ApplicationRead, MissingDocument, TransitionRequest
@@ -41,6 +42,7 @@ from api.applications.state_machine import (
 from api.applications.views import application_view
 from api.core.actors import Actor
 from api.core.clock import vn_today
+from api.core.logging import request_id_var
 from api.geo.directory import AdminUnits
 from api.sync.leases import refuse_move_if_leased
 
@@ -92,6 +94,8 @@ class AlreadyApplied(msgspec.Struct, frozen=True, tag="already_applied"):
 
 MoveOutcome = Applied | AlreadyApplied
 
+E = TypeVar("E", bound=StatusChange)
+
 # Who may submit a draft: they alone get the idempotent answer to a repeated submit.
 _SUBMITTERS = MOVES[("draft", "submit")].parties
 
@@ -112,8 +116,9 @@ class ProcessingService:
         ``VersionConflict``, ``TransitionNotAllowed``, ``MoveForbidden`` or a
         ``RequirementsMissing``."""
         async with self._conn.transaction():
-            ref = await application_in_scope(self._conn, actor, application_id, for_update=True)
-            row = await self._repo.application(application_id)
+            row = await self._repo.application_for_update(application_id)
+            ref = ref_in_scope(actor, row)
+            assert row is not None  # ref_in_scope refuses a missing one
             parties = parties_of(actor.kind, ref.channel)
             if (
                 command.action == "submit"
@@ -134,17 +139,19 @@ class ProcessingService:
                 )
             if not move.parties & parties:
                 raise MoveForbidden()
+            # Read under the row lock: its uploads are checked and it is in the answer.
+            documents = await self._repo.documents(row["id"])
             form = await check_requirements(
                 self._repo,
                 self._units,
                 row,
                 move,
+                documents=documents,
                 note=command.note,
                 missing_documents=command.missing_documents,
                 new_due_date=command.new_due_date,
             )
-            changed, event = await self._apply(actor, row, move, command, form)
-            return Applied(await application_view(self._repo, actor, changed), event)
+            return await self._apply(actor, row, move, command, form, documents)
 
     async def _apply(
         self,
@@ -153,12 +160,15 @@ class ProcessingService:
         move: Move,
         command: MoveCommand,
         form: dict[str, Any],
-    ) -> tuple[asyncpg.Record, StatusChange]:
-        """Write the move, its audit row and its event; return the application as it is now."""
+        documents: list[asyncpg.Record],
+    ) -> Applied:
+        """Write the move, its audit row and its event (one statement, after every read);
+        the application as it is now and the event."""
         receipt_code: str | None = row["receipt_code"]
         received_on: date | None = row["received_on"]
         due: date | None = row["due_date"]
         paused_on: date | None = row["clock_paused_on"]
+        take_number = False
         if move.clock is not None:
             today = vn_today()
             calendar = await self._repo.working_calendar()
@@ -166,9 +176,7 @@ class ProcessingService:
                 if command.receipt is not None:
                     receipt_code, received_on = command.receipt.code, command.receipt.day
                 else:
-                    (number,) = await allocate_receipt_numbers(self._conn, row["unit_code"], today)
-                    receipt_code = self._receipt_codes.format(row["unit_code"], today, number)
-                    received_on = today
+                    take_number, received_on = True, today
                 due = calendar.due_date(received_on, row["processing_days"])
             elif move.clock == "pause":
                 paused_on = today
@@ -177,65 +185,73 @@ class ProcessingService:
                 paused_on = None
             elif move.clock == "reschedule":
                 due = command.new_due_date  # checked by check_requirements
-        await self._repo.apply_move(
-            row["id"],
-            status=move.to_status,
-            form=form,
-            receipt_code=receipt_code,
-            received_on=received_on,
-            due_date=due,
-            clock_paused_on=paused_on,
-            mark_submitted=move.clock == "start",
-            mark_completed=move.clock == "finish",
-        )
-        changed = await self._repo.application(row["id"])
+        # Read after the row lock, so no other event of this application can come in between.
+        events = await self._repo.events(row["id"])
+        if take_number:
+            # Last, once every check passed: the unit's counter row is what every submit of
+            # the unit waits for (receipts.py).
+            receipt_code = await self._receipt_codes.next_code(self._conn, row["unit_code"], today)
         event_class = EVENT_FOR_ACTION[command.action]
         extra: dict[str, Any] = {}
         if event_class is SupplementRequested:
             extra["missing_documents"] = command.missing_documents or []
         elif event_class is DueDateChanged:
             extra["previous_due_date"] = row["due_date"]
-        event = await record_change(
-            self._conn,
+        event = change_event(
             actor,
-            changed,
+            {
+                **row,
+                "status": move.to_status,
+                "receipt_code": receipt_code,
+                "due_date": due,
+                "version": row["version"] + 1,  # as the update sets it
+                "updated_at": row["now"],  # the update trigger's now(): this transaction's
+            },
             event_class,
-            action=f"application.{command.action}",
+            seq=max((event.seq for event, _ in events), default=0) + 1,
             from_status=row["status"],
             note=command.note,
-            device_time=command.device_time,
             **extra,
         )
-        return changed, event
+        changed = await self._repo.apply_move(
+            event,
+            form=form,
+            received_on=received_on,
+            clock_paused_on=paused_on,
+            mark_submitted=move.clock == "start",
+            mark_completed=move.clock == "finish",
+            audit=AuditEntry(
+                actor=actor,
+                action=f"application.{command.action}",
+                request_id=request_id_var.get(),
+                device_time=command.device_time,
+            ),
+        )
+        view = await application_view(
+            self._repo,
+            actor,
+            changed,
+            events=[*events, (event, row["now"])],
+            documents=documents,
+        )
+        return Applied(view, event)
 
 
-async def record_change(
-    conn: asyncpg.Connection,
+def change_event(
     actor: Actor,
-    row: asyncpg.Record,
-    event_class: type[StatusChange],
+    row: Mapping[str, Any],
+    event_class: type[E],
     *,
-    action: str,
+    seq: int,
     from_status: Status | None,
     note: str | None,
-    device_time: datetime | None = None,
     **extra: Any,
-) -> StatusChange:
-    """The audit row and the outbox event of one status change (``row`` is after it)."""
-    await write_audit(
-        conn,
-        actor,
-        action,
+) -> E:
+    """The event announcing one status change of the application ``row`` (as it is after
+    the change: its ``updated_at`` is when the change happened)."""
+    return event_class(
         application_id=row["id"],
-        unit_code=row["unit_code"],
-        from_status=from_status,
-        to_status=row["status"],
-        note=note,
-        device_time=device_time,
-    )
-    event = event_class(
-        application_id=row["id"],
-        seq=await next_event_seq(conn, row["id"]),
+        seq=seq,
         receipt_code=row["receipt_code"],
         procedure_code=row["procedure_code"],
         unit_code=row["unit_code"],
@@ -251,5 +267,3 @@ async def record_change(
         note=note,
         **extra,
     )
-    await write_event(conn, event)
-    return event

@@ -4,6 +4,13 @@ Vietnam day.
 Numbers come from one UPSERT on ``receipt_counters``, so concurrent submits (and blocks handed
 to offline devices) never share a number and never leave a gap inside one allocation.
 
+The UPSERT locks the unit's counter row until its transaction ends, so every submit of the
+unit waits for the one holding it. In the API a submit therefore takes its number in a short
+transaction of its own (``ReceiptCodes.next_code`` on a small pool of its own), after every
+check passed: the row is locked for one statement. A submit that fails after that (the
+database refusing the write) leaves a gap in the day's numbering, as unused offline blocks do;
+a number is never given out twice.
+
 The three-character check segment is a keyed hash of the rest, so the day's codes of a unit
 cannot be walked by counting: a guessed number almost always misses (1 in 32,768 hits), and
 misses are what public tracking's tight per-address budget counts. Only the server holds the
@@ -77,6 +84,24 @@ class ReceiptCodes:
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        self._numbers: asyncpg.Pool | None = None
+
+    def number_on(self, pool: asyncpg.Pool | None) -> None:
+        """Take ``next_code``'s numbers on ``pool``, each in a transaction of its own (None:
+        in the caller's). The pool must serve nothing else: a caller holding a connection
+        of another pool waits for one of these, never the other way round."""
+        self._numbers = pool
+
+    async def next_code(self, conn: asyncpg.Connection, unit_code: str, day: date) -> str:
+        """A new code of ``unit_code`` for ``day``: numbered in a transaction of its own when
+        ``number_on`` gave a pool (a caller failing afterwards leaves a gap), else in the
+        transaction ``conn`` is in (a caller rolling back gives the number back)."""
+        if self._numbers is None:
+            (number,) = await allocate_receipt_numbers(conn, unit_code, day)
+        else:
+            async with self._numbers.acquire() as own:
+                (number,) = await allocate_receipt_numbers(own, unit_code, day)
+        return self.format(unit_code, day, number)
 
     def format(self, unit_code: str, day: date, number: int) -> str:
         serial = f"{unit_code}-{day:%y%m%d}-{number:04d}"

@@ -11,18 +11,19 @@ import asyncpg
 from api.applications.access import UnitScope
 from api.applications.calendar import WorkingCalendar
 from api.applications.calendar_store import load_working_calendar
-from api.applications.events import ApplicationEvent, decode_event, event_type
+from api.applications.events import (
+    ApplicationEvent,
+    Created,
+    StatusChange,
+    decode_event,
+    event_payload,
+    event_type,
+)
+from api.applications.journal import AuditEntry
 from api.applications.state_machine import CLOSED, STATUSES
+from api.core.outbox import event_written
 
 E = TypeVar("E", bound=ApplicationEvent)
-
-_PROCEDURE = """
-SELECT code, name_vi, name_en, agency_level, service_level, processing_days, required_documents,
-       form_fields, active
-FROM procedures
-WHERE code = $1
-"""
-
 
 _CITIZEN_BY_ID_NUMBER_AND_PHONE = """
 SELECT id FROM citizens WHERE citizen_id_number = $1 AND phone = $2
@@ -40,17 +41,8 @@ FROM applications
 WHERE created_by_kind = $1 AND created_by_id = $2 AND idempotency_key = $3
 """
 
-# A concurrent retry with the same key waits on the unique index until the first insert
-# commits, then inserts nothing; the caller then reads the winner's row.
-_INSERT_DRAFT = """
-INSERT INTO applications (procedure_code, unit_code, citizen_id, channel, status, applicant, form,
-                          created_by_kind, created_by_id, idempotency_key, request_fingerprint)
-VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10)
-ON CONFLICT (created_by_kind, created_by_id, idempotency_key) DO NOTHING
-RETURNING id
-"""
-
-_APPLICATION = """
+# One application as the read model takes it, over ``a`` (the application's columns).
+_APPLICATION_OF_A = """
 SELECT a.id, a.procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS procedure_name_en,
        p.processing_days, p.required_documents, p.form_fields,
        a.unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
@@ -60,12 +52,63 @@ SELECT a.id, a.procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS proc
        coalesce(c.identity_verified_at IS NOT NULL
                 AND c.citizen_id_number = a.applicant->>'citizen_id_number', false)
            AS applicant_identity_verified
-FROM applications a
+FROM {source}
 JOIN procedures p ON p.code = a.procedure_code
 JOIN units u ON u.code = a.unit_code
 LEFT JOIN citizens c ON c.id = a.citizen_id
-WHERE a.id = $1
 """
+
+_APPLICATION = _APPLICATION_OF_A.format(source="applications a") + "WHERE a.id = $1"
+
+# What filing needs before it writes, in one read: the procedure (NULL columns when unknown),
+# a draft made earlier with this idempotency key, the filing citizen's profile (NULL columns
+# for staff) and the database clock (the draft's created_at and the Created event's
+# occurred_at).
+_FILING_CONTEXT = """
+SELECT now() AS now, e.id AS earlier_id, e.request_fingerprint AS earlier_fingerprint,
+       p.code, p.name_vi, p.name_en, p.agency_level, p.service_level, p.processing_days,
+       p.required_documents, p.form_fields, p.active,
+       c.phone, c.full_name, c.date_of_birth, c.gender, c.citizen_id_number, c.province_code,
+       c.commune_code, c.street
+FROM (SELECT) AS one
+LEFT JOIN procedures p ON p.code = $1
+LEFT JOIN applications e
+       ON e.created_by_kind = $2 AND e.created_by_id = $3 AND e.idempotency_key = $4
+LEFT JOIN citizens c ON c.id = $5
+"""
+
+# The draft, its audit row and its Created event (seq 1) in one statement, so it all commits
+# or nothing does, in a transaction of its own or the caller's; the new application as
+# ``_APPLICATION`` reads it. Its timestamps are the database clock read by ``_FILING_CONTEXT``
+# (the event says when it happened). A concurrent retry with the same key waits on the unique
+# index until the first insert commits, then inserts nothing (and no audit row or event): no
+# row comes back.
+_INSERT_DRAFT_WITH_JOURNAL = """
+WITH a AS (
+    INSERT INTO applications (id, procedure_code, unit_code, citizen_id, channel, status,
+                              applicant, form, created_by_kind, created_by_id, idempotency_key,
+                              request_fingerprint, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $16, $16)
+    ON CONFLICT (created_by_kind, created_by_id, idempotency_key) DO NOTHING
+    RETURNING *
+), audit AS (
+    INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
+                           to_status, request_id)
+    SELECT $8, $9, $12, 'application.created', a.id, a.unit_code, a.status, $13 FROM a
+), event AS (
+    INSERT INTO events (application_id, seq, type, payload, occurred_at)
+    SELECT a.id, 1, $14, $15, $16 FROM a
+)
+""" + _APPLICATION_OF_A.format(source="a")
+
+# The application as ``_APPLICATION`` reads it, with its unit's agency (the access rule) and the
+# transaction's clock, locked until the transaction ends.
+_APPLICATION_FOR_UPDATE = (
+    _APPLICATION_OF_A.format(source="applications a").replace(
+        "SELECT a.id,", "SELECT now() AS now, u.agency_code, a.id,", 1
+    )
+    + "WHERE a.id = $1 FOR UPDATE OF a"
+)
 
 _UPDATE_FORM = """
 UPDATE applications SET form = $2, version = version + 1
@@ -73,21 +116,31 @@ WHERE id = $1
 RETURNING version, updated_at
 """
 
-# The caller computed every column a move may change; timestamps come from the database clock.
+# One move in one statement: the application (the caller computed every column a move may
+# change; timestamps come from the database clock), its audit row and its event; the
+# application after it as ``_APPLICATION`` reads it.
 _APPLY_MOVE = """
-UPDATE applications
-SET status = $2,
-    form = $3,
-    receipt_code = $4,
-    received_on = $5,
-    due_date = $6,
-    clock_paused_on = $7,
-    submitted_at = CASE WHEN $8 THEN now() ELSE submitted_at END,
-    completed_at = CASE WHEN $9 THEN now() ELSE completed_at END,
-    version = version + 1
-WHERE id = $1
-RETURNING version, updated_at
-"""
+WITH a AS (
+    UPDATE applications
+    SET status = $2,
+        form = $3,
+        receipt_code = $4,
+        received_on = $5,
+        due_date = $6,
+        clock_paused_on = $7,
+        submitted_at = CASE WHEN $8 THEN now() ELSE submitted_at END,
+        completed_at = CASE WHEN $9 THEN now() ELSE completed_at END,
+        version = version + 1
+    WHERE id = $1
+    RETURNING *
+), audit AS (
+    INSERT INTO audit_log (actor_kind, actor_id, actor_role, action, application_id, unit_code,
+                           from_status, to_status, note, request_id, device_time)
+    SELECT $10, $11, $12, $13, a.id, a.unit_code, $14, a.status, $15, $16, $17 FROM a
+), event AS (
+    INSERT INTO events (application_id, seq, type, payload) SELECT a.id, $18, $19, $20 FROM a
+)
+""" + _APPLICATION_OF_A.format(source="a")
 
 _EVENTS = """
 SELECT type, seq, payload, occurred_at FROM events WHERE application_id = $1 ORDER BY seq
@@ -198,9 +251,6 @@ class ApplicationRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def procedure(self, code: str) -> asyncpg.Record | None:
-        return await self._conn.fetchrow(_PROCEDURE, code)
-
     async def working_calendar(self) -> WorkingCalendar:
         return await load_working_calendar(self._conn)
 
@@ -219,35 +269,64 @@ class ApplicationRepository:
     ) -> asyncpg.Record | None:
         return await self._conn.fetchrow(_BY_IDEMPOTENCY_KEY, created_by_kind, created_by_id, key)
 
-    async def insert_draft(
+    async def filing_context(
         self,
-        *,
         procedure_code: str,
-        unit_code: str,
-        citizen_id: uuid.UUID | None,
-        channel: str,
-        applicant: dict[str, Any],
-        form: dict[str, Any],
         created_by_kind: str,
         created_by_id: uuid.UUID,
         idempotency_key: uuid.UUID,
-        request_fingerprint: str,
-    ) -> uuid.UUID | None:
-        """The new draft's id, or None when the idempotency key was already used."""
-        new_id: uuid.UUID | None = await self._conn.fetchval(
-            _INSERT_DRAFT,
+        citizen_id: uuid.UUID | None,
+    ) -> asyncpg.Record:
+        """``now``; ``earlier_id`` and ``earlier_fingerprint`` (the draft this key made, or
+        NULL); the procedure's columns (``code`` NULL: unknown);
+        the profile columns of ``citizen_id`` (phone, full_name, …, street)."""
+        row = await self._conn.fetchrow(
+            _FILING_CONTEXT,
             procedure_code,
-            unit_code,
-            citizen_id,
-            channel,
-            applicant,
-            form,
             created_by_kind,
             created_by_id,
             idempotency_key,
-            request_fingerprint,
+            citizen_id,
         )
-        return new_id
+        assert row is not None
+        return row
+
+    async def insert_draft_with_journal(
+        self,
+        event: Created,
+        *,
+        applicant: dict[str, Any],
+        form: dict[str, Any],
+        actor_id: uuid.UUID,
+        request_fingerprint: str,
+        idempotency_key: uuid.UUID,
+        request_id: str | None,
+    ) -> asyncpg.Record | None:
+        """Insert the draft ``event`` announces (its id, procedure, unit, citizen, channel and
+        actor come from it), the audit row and the event; the draft as ``application`` reads
+        it, or None when the idempotency key was already used (nothing written)."""
+        row = await self._conn.fetchrow(
+            _INSERT_DRAFT_WITH_JOURNAL,
+            event.application_id,
+            event.procedure_code,
+            event.unit_code,
+            event.citizen_id,
+            event.channel,
+            applicant,
+            form,
+            event.actor_kind,
+            actor_id,
+            idempotency_key,
+            request_fingerprint,
+            event.actor_role,
+            request_id,
+            event_type(Created),
+            event_payload(event),
+            event.occurred_at,
+        )
+        if row is not None:
+            event_written()
+        return row
 
     async def application(self, application_id: uuid.UUID) -> asyncpg.Record:
         row = await self._conn.fetchrow(_APPLICATION, application_id)
@@ -261,33 +340,51 @@ class ApplicationRepository:
         assert row is not None
         return row["version"], row["updated_at"]
 
+    async def application_for_update(self, application_id: uuid.UUID) -> asyncpg.Record | None:
+        """``application``, plus ``agency_code`` and ``now``, locked until the transaction
+        ends; None when there is no such application (the caller checks access)."""
+        return await self._conn.fetchrow(_APPLICATION_FOR_UPDATE, application_id)
+
     async def apply_move(
         self,
-        application_id: uuid.UUID,
+        event: StatusChange,
         *,
-        status: str,
         form: dict[str, Any],
-        receipt_code: str | None,
         received_on: date | None,
-        due_date: date | None,
         clock_paused_on: date | None,
         mark_submitted: bool,
         mark_completed: bool,
-    ) -> tuple[int, datetime]:
+        audit: AuditEntry,
+    ) -> asyncpg.Record:
+        """Write the move ``event`` announces (its application, status, receipt code, due date
+        and seq; the caller holds the row lock), its audit row and the event; the application
+        as ``application`` reads it."""
         row = await self._conn.fetchrow(
             _APPLY_MOVE,
-            application_id,
-            status,
+            event.application_id,
+            event.to_status,
             form,
-            receipt_code,
+            event.receipt_code,
             received_on,
-            due_date,
+            event.due_date,
             clock_paused_on,
             mark_submitted,
             mark_completed,
+            audit.actor.kind,
+            audit.actor.id,
+            audit.actor.role,
+            audit.action,
+            event.from_status,
+            event.note,
+            audit.request_id,
+            audit.device_time,
+            event.seq,
+            event_type(type(event)),
+            event_payload(event),
         )
         assert row is not None
-        return row["version"], row["updated_at"]
+        event_written()
+        return row
 
     async def events(self, application_id: uuid.UUID) -> list[tuple[ApplicationEvent, datetime]]:
         """Every event of the application in order, each with when it was recorded."""

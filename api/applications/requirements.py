@@ -3,6 +3,7 @@ checked against the application, its documents and the command."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,12 +30,14 @@ async def check_requirements(
     row: asyncpg.Record,
     move: Move,
     *,
+    documents: Sequence[Mapping[str, Any]],
     note: str | None,
     missing_documents: list[MissingDocument] | None,
     new_due_date: date | None = None,
 ) -> dict[str, Any]:
     """Raise the problem that blocks ``move``; return the form to store (cleaned in full when
-    the move needs a complete application)."""
+    the move needs a complete application). ``documents``: the application's, as
+    ``repository.documents`` reads them (under the row lock)."""
     if "note" in move.requires and not (note and note.strip()):
         raise MoveDetailsMissing(
             errors=[FieldProblem("note", "required", "applications.fields.note-required")]
@@ -53,16 +56,19 @@ async def check_requirements(
         form = result.cleaned
         # At the counter the officer has seen the originals: photos are not required.
         if row["channel"] != "counter":
-            errors += await _missing_required_documents(repo, row)
+            errors += _missing_required_documents(row, _stored(documents, "input"))
     if "supplied" in move.requires and row["channel"] != "counter":
         errors += await _missing_supplements(repo, row, {e.path for e in errors})
     if errors:
         raise ApplicationIncomplete(errors=errors)
-    if "result_document" in move.requires and not await repo.stored_requirements(
-        row["id"], "result"
-    ):
+    if "result_document" in move.requires and not _stored(documents, "result"):
         raise ResultDocumentMissing()
     return form
+
+
+def _stored(documents: Sequence[Mapping[str, Any]], kind: str) -> set[str]:
+    """Requirement codes with at least one stored document of ``kind``."""
+    return {d["requirement"] for d in documents if d["kind"] == kind and d["status"] == "stored"}
 
 
 def _check_missing_documents(row: asyncpg.Record, missing: list[MissingDocument] | None) -> None:
@@ -108,10 +114,7 @@ async def _check_new_due_date(
         raise MoveDetailsMissing(errors=[FieldProblem("new_due_date", code, entry)])
 
 
-async def _missing_required_documents(
-    repo: ApplicationRepository, row: asyncpg.Record
-) -> list[FieldProblem]:
-    stored = await repo.stored_requirements(row["id"], "input")
+def _missing_required_documents(row: asyncpg.Record, stored: set[str]) -> list[FieldProblem]:
     return [
         FieldProblem(
             f"documents.{doc['code']}",

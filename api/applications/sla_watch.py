@@ -25,6 +25,7 @@ from api.applications.queue import NO_SLA, due_soon_until, sla_of
 from api.applications.sla_repository import SlaRepository
 from api.applications.state_machine import STATUSES
 from api.core.clock import vn_today
+from api.core.outbox import relay_woken_after
 
 # Statuses whose deadline runs: the queue's SLA states exist for these only.
 WATCHED_STATUSES: list[str] = [s for s in STATUSES if s != "draft" and s not in NO_SLA]
@@ -45,16 +46,19 @@ async def watch_sla(pool: asyncpg.Pool, now: datetime) -> SlaWatchResult:
         soon_until = due_soon_until(await load_working_calendar(conn), today)
     counts = {"due_soon": 0, "overdue": 0}
     after: tuple[date, uuid.UUID] = (date.min, uuid.UUID(int=0))
-    while True:
-        async with pool.acquire() as conn:
-            page = await SlaRepository(conn).candidates(soon_until, WATCHED_STATUSES, after, _PAGE)
-            for candidate in page:
-                state = await _notice(conn, candidate["id"], now, today, soon_until)
-                if state is not None:
-                    counts[state] += 1
-        if len(page) < _PAGE:
-            return SlaWatchResult(**counts)
-        after = (page[-1]["due_date"], page[-1]["id"])
+    async with relay_woken_after(pool):  # the notices are events
+        while True:
+            async with pool.acquire() as conn:
+                page = await SlaRepository(conn).candidates(
+                    soon_until, WATCHED_STATUSES, after, _PAGE
+                )
+                for candidate in page:
+                    state = await _notice(conn, candidate["id"], now, today, soon_until)
+                    if state is not None:
+                        counts[state] += 1
+            if len(page) < _PAGE:
+                return SlaWatchResult(**counts)
+            after = (page[-1]["due_date"], page[-1]["id"])
 
 
 async def _notice(

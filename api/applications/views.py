@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,12 @@ import asyncpg
 import msgspec
 
 from api.applications.access import application_in_scope
-from api.applications.events import DueDateChanged, StatusChange, SupplementRequested
+from api.applications.events import (
+    DueDateChanged,
+    EventBase,
+    StatusChange,
+    SupplementRequested,
+)
 from api.applications.journal import write_audit
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import (
@@ -75,16 +80,24 @@ class ViewService:
 
 
 async def application_view(
-    repo: ApplicationRepository, actor: Actor, row: asyncpg.Record
+    repo: ApplicationRepository,
+    actor: Actor,
+    row: asyncpg.Record,
+    *,
+    events: Sequence[tuple[EventBase, datetime]] | None = None,
+    documents: Sequence[Mapping[str, Any]] | None = None,
 ) -> ApplicationRead:
-    """The full view of an application row (fetched by ``repository.application``)."""
+    """The full view of an application row (fetched by ``repository.application``). Its
+    ``events`` and ``documents`` are read unless the caller knows them already (it has just
+    written them)."""
     application_id: uuid.UUID = row["id"]
+    if events is None:
+        events = await repo.events(application_id)
+    if documents is None:
+        documents = await repo.documents(application_id)
     changes = [
-        (event, recorded_at)
-        for event, recorded_at in await repo.events(application_id)
-        if isinstance(event, StatusChange)
+        (event, recorded_at) for event, recorded_at in events if isinstance(event, StatusChange)
     ]
-    documents = await repo.documents(application_id)
     return ApplicationRead(
         id=row["id"],
         receipt_code=row["receipt_code"],
