@@ -1,8 +1,10 @@
 """Production serving and HTTP caching: the httptools head cap, WEB_CONCURRENCY, ETag/304 on
-public answers (never on personal ones), and rate-limit budgets charged in one round trip."""
+public answers (never on personal ones), remembered tracking answers that expire with their
+max-age, and rate-limit budgets charged in one round trip."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import uuid
@@ -11,11 +13,12 @@ import asyncpg
 import httpx
 import pytest
 
-from api.core.caching import Remembered
+from api.core.caching import Remembered, etag_of
 from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
 from api.settings import Settings
+from api.tracking.controller import RECENT_TRACKING_SECONDS
 from tests import support
 from tests.conftest import ServedApp
 
@@ -96,6 +99,39 @@ async def test_tracking_revalidates_and_personal_answers_get_no_etag(
     assert again.status_code == 304
     missing = await client.get("/api/v1/track/00004-000000-0000")
     assert missing.status_code == 404 and "etag" not in missing.headers
+
+
+async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after_max_age(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    citizen_id, _ = await support.citizen(db, settings)
+    code = f"00004-{uuid.uuid4().int % 10**6:06d}-0002"
+    application_id = await support.draft_application(db, citizen_id)
+    await db.execute(
+        "UPDATE applications SET status = 'submitted', receipt_code = $2,"
+        " received_on = current_date, due_date = current_date + 5 WHERE id = $1",
+        application_id,
+        code,
+    )
+    first = await client.get(f"/api/v1/track/{code}")
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] == etag_of(first.content)
+    assert set(first.headers["cache-control"].split(", ")) == {"public", "max-age=5"}
+    assert first.headers["content-type"] == "application/json"
+    await db.execute("UPDATE applications SET status = 'received' WHERE id = $1", application_id)
+    # Within the max-age shared caches may serve the old answer, and so does the API's memory:
+    # the same body and tag (a 304 for it), without reading the changed row.
+    again = await client.get(f"/api/v1/track/{code}")
+    assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+    revalidated = await client.get(
+        f"/api/v1/track/{code}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert revalidated.status_code == 304
+    # Past the max-age the change shows, with a new tag.
+    await asyncio.sleep(RECENT_TRACKING_SECONDS + 0.2)
+    changed = await client.get(f"/api/v1/track/{code}")
+    assert changed.json()["status"] == "received"
+    assert changed.headers["etag"] == etag_of(changed.content) != first.headers["etag"]
 
 
 async def test_charge_spends_and_checks_in_one_call_and_spends_nothing_when_refused(
