@@ -12,15 +12,19 @@ import uuid
 import asyncpg
 import httpx
 import pytest
+from litestar.datastructures import State
+from litestar.types import Receive, Scope, Send
+from redis.exceptions import RedisError
 
 from api.core.caching import Remembered, etag_of
 from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
 from api.settings import Settings
-from api.tracking.controller import RECENT_TRACKING_SECONDS
+from api.tracking.controller import CHARGE_FAILED, RECENT_TRACKING_SECONDS, RenderedTracking
+from api.tracking.remembered import remembered_tracking
 from tests import support
-from tests.conftest import ServedApp
+from tests.conftest import ServedApp, free_port
 
 
 def _exchange(port: int, data: bytes) -> bytes:
@@ -119,10 +123,16 @@ async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after
     assert set(first.headers["cache-control"].split(", ")) == {"public", "max-age=5"}
     assert first.headers["content-type"] == "application/json"
     await db.execute("UPDATE applications SET status = 'received' WHERE id = $1", application_id)
-    # Within the max-age shared caches may serve the old answer, and so does the API's memory:
-    # the same body and tag (a 304 for it), without reading the changed row.
+    # Within the max-age shared caches may serve the old answer, and so does the API's memory
+    # (sent in front of Litestar, api/tracking/remembered.py): the same body and headers, a 304
+    # for its tag, without reading the changed row.
     again = await client.get(f"/api/v1/track/{code}")
-    assert (again.content, again.headers["etag"]) == (first.content, first.headers["etag"])
+    assert again.content == first.content
+
+    def sent(response: httpx.Response) -> dict[str, str]:
+        return {k: v for k, v in response.headers.items() if k not in ("date", "x-request-id")}
+
+    assert sent(again) == sent(first) and "x-request-id" in again.headers
     revalidated = await client.get(
         f"/api/v1/track/{code}", headers={"If-None-Match": first.headers["etag"]}
     )
@@ -132,6 +142,36 @@ async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after
     changed = await client.get(f"/api/v1/track/{code}")
     assert changed.json()["status"] == "received"
     assert changed.headers["etag"] == etag_of(changed.content) != first.headers["etag"]
+
+
+async def test_a_redis_error_in_front_of_the_route_is_handed_to_the_route(
+    settings: Settings,
+) -> None:
+    # Redis unreachable: the remembered answer is not sent; the route gets the very error
+    # (and raises it, the API's 503) instead of charging a second time.
+    state = State({"settings": settings})
+    state.rate_limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    RenderedTracking.remembered(state).put("00004-000001-0001", RenderedTracking(b"{}", '"x"'))
+    handed: list[object] = []
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        handed.append(scope["state"].get(CHARGE_FAILED))
+
+    async def nothing_sent(message: object) -> None:
+        raise AssertionError(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/track/00004-000001-0001",
+        "headers": [],
+        "client": ("203.0.113.9", 1234),
+    }
+    try:
+        await remembered_tracking(route, state, "/api/v1")(scope, None, nothing_sent)  # type: ignore[arg-type]
+    finally:
+        await state.rate_limiter.close()
+    assert len(handed) == 1 and isinstance(handed[0], RedisError)
 
 
 async def test_charge_spends_and_checks_in_one_call_and_spends_nothing_when_refused(

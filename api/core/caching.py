@@ -63,9 +63,8 @@ def etag_middleware(app: ASGIApp) -> ASGIApp:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                await _answer(
-                    scope, start, chunks[0] if len(chunks) == 1 else b"".join(chunks), send
-                )
+                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                await send_public_answer(scope, start, body, send)
                 return
             await send(message)
 
@@ -79,7 +78,9 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-async def _answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
+async def send_public_answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
+    """Send a 200 public answer (``start`` and ``body``) with its ETag (the one in ``start``'s
+    headers, else computed), or 304 if the request's If-None-Match names it."""
     headers = start.get("headers", [])
     etag = next((value for name, value in headers if name.lower() == b"etag"), None)
     if etag is None:

@@ -42,6 +42,14 @@ class RenderedTracking(msgspec.Struct, frozen=True):
     body: bytes
     etag: str
 
+    @classmethod
+    def remembered(cls, state: State) -> Remembered[str, RenderedTracking]:
+        """The process's memory of found answers, by normalised receipt code."""
+        memory: Remembered[str, RenderedTracking] = state.setdefault(
+            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
+        )
+        return memory
+
     def response(self) -> Response[TrackingRead]:
         # The body is a TrackingRead already encoded (the type parameter keeps it in the
         # OpenAPI document); the ETag is sent along, so etag_middleware does not hash it again.
@@ -63,6 +71,22 @@ async def _count_request(request: Request[Any, Any, State], bucket: str) -> None
         client_address(request),
         limit=settings.track_per_ip_limit,
         window_seconds=settings.track_per_ip_window_seconds,
+    )
+
+
+# Request-state key: the exception charging the budgets raised in api.tracking.remembered.
+CHARGE_FAILED = "tracking_charge_failed"
+
+
+async def charge_tracking_budgets(state: State, address: str) -> None:
+    """One round trip: spend the general budget, look at the failed-look-up one (429 if either
+    is used up)."""
+    settings: Settings = state.settings
+    await state.rate_limiter.charge(
+        Budget(
+            "track-ip", address, settings.track_per_ip_limit, settings.track_per_ip_window_seconds
+        ),
+        Budget("track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False),
     )
 
 
@@ -97,23 +121,12 @@ class TrackingController(Controller):
         self, request: Request[Any, Any, State], receipt_code: str
     ) -> Response[TrackingRead]:
         state = request.app.state
-        settings: Settings = state.settings
         address = client_address(request)
-        # One round trip: spend the general budget, look at the failed-look-up one.
-        await state.rate_limiter.charge(
-            Budget(
-                "track-ip",
-                address,
-                settings.track_per_ip_limit,
-                settings.track_per_ip_window_seconds,
-            ),
-            Budget(
-                "track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False
-            ),
-        )
-        recent: Remembered[str, RenderedTracking] = state.setdefault(
-            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
-        )
+        failed = request.scope.get("state", {}).pop(CHARGE_FAILED, None)
+        if failed is not None:
+            raise failed  # charged once already, in front of the route (429 or Redis error)
+        await charge_tracking_budgets(state, address)
+        recent = RenderedTracking.remembered(state)
         code = normalise_receipt_code(receipt_code)
         remembered = recent.get(code) if code else None
         if remembered is not None:
