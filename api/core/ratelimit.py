@@ -13,8 +13,9 @@ the charges that arrive meanwhile wait and then go together in the next one (one
 round trip for all of them, applied one after the other in arrival order, so two charges of
 the same key in a batch count exactly as two separate calls would). A charge waits at most for
 the round trip in flight (a few ms under load, nothing when idle); the budgets stay in Redis,
-shared by every process, and a Redis error reaches every charge of the batch as it would have
-reached each alone (the API answers 503).
+shared by every process. A Redis error reaches every charge of the batch and every charge that
+arrived meanwhile, so none waits for Redis longer than it would have alone (the API answers
+503).
 """
 
 from __future__ import annotations
@@ -178,9 +179,12 @@ class RateLimiter:
                 try:
                     refused = await self._charge(keys=keys, args=args)
                 except Exception as exc:
-                    for charge in batch:
+                    # The charges that arrived while this script was on its way fail with it
+                    # too: none waits longer for Redis than it would have alone.
+                    for charge in [*batch, *self._waiting]:
                         if not charge.answer.done():
                             charge.answer.set_exception(exc)
+                    self._waiting.clear()
                     continue
                 except BaseException:
                     for charge in [*batch, *self._waiting]:
