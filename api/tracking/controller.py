@@ -31,8 +31,8 @@ TRACK_MISS_WINDOW_SECONDS = 600
 # (the JSON body and its ETag), so a repeated code costs neither the database, nor encoding,
 # nor hashing. The answer is the same for everyone (no personal data beyond the masked name,
 # both languages in it). Look-ups that find nothing are never remembered (they reach the
-# database and spend the failed-look-up budget), and budgets are charged before the memory is
-# read.
+# database and spend the failed-look-up budget), and budgets are charged before any answer is
+# sent, remembered or not (api/tracking/remembered.py sends remembered ones before Litestar).
 RECENT_TRACKING_SECONDS = float(PUBLIC_PROGRESS.max_age or 0)
 
 
