@@ -1,5 +1,6 @@
 """The rate limiter on the test Redis: a moving window per bucket and key, Retry-After until the
-oldest counted request leaves the window, ``check`` that never counts, and Redis errors that
+oldest counted request leaves the window, ``check`` that never counts, concurrent charges of a
+process coalesced into one script yet counted exactly across processes, and Redis errors that
 reach the caller (the API turns them into 503 problems)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from redis.exceptions import RedisError
 
 from api.core.problems import Problem
-from api.core.ratelimit import RateLimiter
+from api.core.ratelimit import Budget, RateLimiter
 from api.settings import Settings
 from tests.conftest import free_port
 
@@ -75,5 +76,60 @@ async def test_an_unreachable_redis_raises_a_redis_error() -> None:
     try:
         with pytest.raises(RedisError):
             await limiter.hit("test-down", "key", limit=1, window_seconds=60)
+    finally:
+        await limiter.close()
+
+
+async def test_concurrent_charges_share_a_script_and_the_budget_holds_across_processes(
+    settings: Settings,
+) -> None:
+    # Two limiters with their own pools and batches stand for two API processes.
+    first, second = RateLimiter(settings.redis_url), RateLimiter(settings.redis_url)
+    scripts_sent = 0
+    send_script = first._charge
+
+    async def counting_script(**kwargs: object) -> object:
+        nonlocal scripts_sent
+        scripts_sent += 1
+        return await send_script(**kwargs)
+
+    first._charge = counting_script  # type: ignore[assignment]
+    key = uuid.uuid4().hex
+    budget = Budget("test-coalesced", key, 30, 60)
+
+    async def charge(limiter: RateLimiter) -> bool:
+        try:
+            await limiter.charge(budget)
+        except Problem as refused:
+            assert refused.status == 429
+            return False
+        return True
+
+    try:
+        answers = await asyncio.gather(
+            *(charge(limiter) for _ in range(40) for limiter in (first, second))
+        )
+        # Exactly the limit got through, whichever process each charge went through.
+        assert answers.count(True) == 30
+        # The first process's 40 charges took far fewer scripts than charges.
+        assert scripts_sent <= 3
+        # The budget is still used up for both.
+        assert not await charge(first) and not await charge(second)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_an_unreachable_redis_fails_every_coalesced_charge() -> None:
+    limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        budget = Budget("test-down", "key", 1, 60)
+        answers = await asyncio.gather(
+            *(limiter.charge(budget) for _ in range(5)), return_exceptions=True
+        )
+        assert all(isinstance(answer, RedisError) for answer in answers)
+        # The next charge tries Redis again and fails the same way.
+        with pytest.raises(RedisError):
+            await limiter.charge(budget)
     finally:
         await limiter.close()

@@ -1,8 +1,10 @@
 """Production serving and HTTP caching: the httptools head cap, WEB_CONCURRENCY, ETag/304 on
-public answers (never on personal ones), and rate-limit budgets charged in one round trip."""
+public answers (never on personal ones), remembered tracking answers that expire with their
+max-age, and rate-limit budgets charged in one round trip."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import uuid
@@ -10,14 +12,19 @@ import uuid
 import asyncpg
 import httpx
 import pytest
+from litestar.datastructures import State
+from litestar.types import Receive, Scope, Send
+from redis.exceptions import RedisError
 
-from api.core.caching import Remembered
+from api.core.caching import Remembered, etag_of
 from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
 from api.settings import Settings
+from api.tracking.controller import CHARGE_FAILED, RECENT_TRACKING_SECONDS, RenderedTracking
+from api.tracking.remembered import remembered_tracking
 from tests import support
-from tests.conftest import ServedApp
+from tests.conftest import ServedApp, free_port
 
 
 def _exchange(port: int, data: bytes) -> bytes:
@@ -96,6 +103,75 @@ async def test_tracking_revalidates_and_personal_answers_get_no_etag(
     assert again.status_code == 304
     missing = await client.get("/api/v1/track/00004-000000-0000")
     assert missing.status_code == 404 and "etag" not in missing.headers
+
+
+async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after_max_age(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    citizen_id, _ = await support.citizen(db, settings)
+    code = f"00004-{uuid.uuid4().int % 10**6:06d}-0002"
+    application_id = await support.draft_application(db, citizen_id)
+    await db.execute(
+        "UPDATE applications SET status = 'submitted', receipt_code = $2,"
+        " received_on = current_date, due_date = current_date + 5 WHERE id = $1",
+        application_id,
+        code,
+    )
+    first = await client.get(f"/api/v1/track/{code}")
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] == etag_of(first.content)
+    assert set(first.headers["cache-control"].split(", ")) == {"public", "max-age=5"}
+    assert first.headers["content-type"] == "application/json"
+    await db.execute("UPDATE applications SET status = 'received' WHERE id = $1", application_id)
+    # Within the max-age shared caches may serve the old answer, and so does the API's memory
+    # (sent in front of Litestar, api/tracking/remembered.py): the same body and headers, a 304
+    # for its tag, without reading the changed row.
+    again = await client.get(f"/api/v1/track/{code}")
+    assert again.content == first.content
+
+    def sent(response: httpx.Response) -> dict[str, str]:
+        return {k: v for k, v in response.headers.items() if k not in ("date", "x-request-id")}
+
+    assert sent(again) == sent(first) and "x-request-id" in again.headers
+    revalidated = await client.get(
+        f"/api/v1/track/{code}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert revalidated.status_code == 304
+    # Past the max-age the change shows, with a new tag.
+    await asyncio.sleep(RECENT_TRACKING_SECONDS + 0.2)
+    changed = await client.get(f"/api/v1/track/{code}")
+    assert changed.json()["status"] == "received"
+    assert changed.headers["etag"] == etag_of(changed.content) != first.headers["etag"]
+
+
+async def test_a_redis_error_in_front_of_the_route_is_handed_to_the_route(
+    settings: Settings,
+) -> None:
+    # Redis unreachable: the remembered answer is not sent; the route gets the very error
+    # (and raises it, the API's 503) instead of charging a second time.
+    state = State({"settings": settings})
+    state.rate_limiter = RateLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    RenderedTracking.remembered(state).put("00004-000001-0001", RenderedTracking(b"{}", '"x"'))
+    handed: list[object] = []
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        handed.append(scope["state"].get(CHARGE_FAILED))
+
+    async def nothing_sent(message: object) -> None:
+        raise AssertionError(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/track/00004-000001-0001",
+        "headers": [],
+        "client": ("203.0.113.9", 1234),
+    }
+    try:
+        await remembered_tracking(route, state, "/api/v1")(scope, None, nothing_sent)  # type: ignore[arg-type]
+    finally:
+        await state.rate_limiter.close()
+    assert len(handed) == 1 and isinstance(handed[0], RedisError)
 
 
 async def test_charge_spends_and_checks_in_one_call_and_spends_nothing_when_refused(

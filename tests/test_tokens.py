@@ -1,7 +1,8 @@
 """Access tokens are standard JWTs: HS256 with a ``kid`` naming the key, ``iss``/``aud``/
 ``iat``/``exp``/``sub`` plus the session id and subject kind. A secret can be rotated (the old
 one listed in ACCESS_TOKEN_PREVIOUS_KEYS) without signing anyone out; anything forged, stale or
-meant for someone else is a 401 problem."""
+meant for someone else is a 401 problem. A verified token is remembered by the process, yet
+still expires on time and stops at once with its session."""
 
 from __future__ import annotations
 
@@ -215,6 +216,31 @@ async def test_a_revoked_session_stops_a_valid_token_at_once(
 ) -> None:
     _, headers = await citizen(db, settings)
     session_id, _ = await _session_of(db, headers)
-    assert (await client.get(ME, headers=headers)).status_code == 200
+    # Used twice, so the API process remembers the verified token: only its session is read.
+    for _ in range(2):
+        assert (await client.get(ME, headers=headers)).status_code == 200
     await db.execute("UPDATE auth_sessions SET revoked_at = now() WHERE id = $1", session_id)
     problem(await client.get(ME, headers=headers), 401, "unauthenticated")
+
+
+def test_a_remembered_token_still_expires_on_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    signer = TokenSigner("s" * 40, remembered_tokens=2)
+    token, expires = signer.issue(uuid.uuid4(), uuid.uuid4(), "citizen", 60)
+    first = signer.verify(token)
+    assert first is not None and signer.verify(token) == first
+    # A remembered token is only checked against the clock: at its ``exp`` it is refused.
+    monkeypatch.setattr(time, "time", lambda: float(expires))
+    assert signer.verify(token) is None
+
+
+def test_remembered_tokens_stay_bounded_and_each_keeps_its_own_claims() -> None:
+    signer = TokenSigner("s" * 40, remembered_tokens=2)
+    issued = [signer.issue(uuid.uuid4(), uuid.uuid4(), "citizen", 60) for _ in range(5)]
+    for _ in range(2):
+        for token, expires in issued:
+            claims = signer.verify(token)
+            assert claims is not None and claims.exp == expires
+    assert len({signer.verify(token) for token, _ in issued}) == 5
+    # One changed character is another token, verified (and refused) on its own.
+    token = issued[0][0]
+    assert signer.verify(token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]) is None

@@ -333,6 +333,8 @@ async def test_lookups_are_rate_limited_per_address(
     _, code = await _application(db, procedure=procedure, due_date=vn_today())
     for _ in range(settings.track_per_ip_limit):
         assert (await client.get(f"/api/v1/track/{code}")).status_code == 200
+    # The code is remembered now, so the refusal is decided in front of Litestar
+    # (api/tracking/remembered.py) and handed to the route: the same 429 problem.
     limited = await client.get(f"/api/v1/track/{code}")
     body = problem(limited, 429, "rate-limited")
     assert 0 < int(limited.headers["retry-after"]) <= settings.track_per_ip_window_seconds

@@ -37,9 +37,11 @@ def _matches(if_none_match: bytes, etag: bytes) -> bool:
 
 def etag_middleware(app: ASGIApp) -> ASGIApp:
     """ETag on every 200 GET/HEAD answer that shared caches may keep (``public``), and 304 Not
-    Modified when the request's If-None-Match names it. The tag is a hash of the body, so it
-    changes exactly when the answer does, in every process alike. Other answers pass through
-    untouched (personal ones are ``no-store`` and never get a tag)."""
+    Modified when the request's If-None-Match names it. The tag is a hash of the body
+    (``etag_of``), so it changes exactly when the answer does, in every process alike; a handler
+    that answers with a body it rendered before sends the tag it computed then with
+    ``etag_of``, and it is not computed again. Other answers pass through untouched (personal
+    ones are ``no-store`` and never get a tag)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or scope["method"] not in ("GET", "HEAD"):
@@ -61,7 +63,8 @@ def etag_middleware(app: ASGIApp) -> ASGIApp:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                await _answer(scope, start, b"".join(chunks), send)
+                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+                await send_public_answer(scope, start, body, send)
                 return
             await send(message)
 
@@ -70,15 +73,26 @@ def etag_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-async def _answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
-    etag = b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode("ascii") + b'"'
+def etag_of(body: bytes) -> str:
+    """The strong entity tag of a public answer's body, quotes included."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+async def send_public_answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
+    """Send a 200 public answer (``start`` and ``body``) with its ETag (the one in ``start``'s
+    headers, else computed), or 304 if the request's If-None-Match names it."""
+    headers = start.get("headers", [])
+    etag = next((value for name, value in headers if name.lower() == b"etag"), None)
+    if etag is None:
+        etag = etag_of(body).encode("ascii")
+        headers = [*headers, (b"etag", etag)]
     if_none_match = next(
         (value for name, value in scope.get("headers", []) if name == b"if-none-match"), None
     )
     if if_none_match is not None and _matches(if_none_match, etag):
         kept = [
             (name, value)
-            for name, value in start.get("headers", [])
+            for name, value in headers
             if name.lower() in (b"cache-control", b"vary", b"date", b"expires")
         ]
         await send(
@@ -86,7 +100,7 @@ async def _answer(scope: Scope, start: Any, body: bytes, send: Send) -> None:
         )
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return
-    start["headers"] = [*start.get("headers", []), (b"etag", etag)]
+    start["headers"] = headers
     await send(start)
     await send({"type": "http.response.body", "body": body, "more_body": False})
 

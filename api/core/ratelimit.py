@@ -7,10 +7,20 @@ spends one request of the budget, ``check`` only looks, for budgets that only so
 spend (failed tracking look-ups). ``charge`` does several of both in one Redis round trip (one
 Lua script over the same lists, so it and ``hit``/``check`` count together): a hot route pays
 one round trip for all its budgets.
+
+``charge`` calls of one process are also coalesced: while one script is on its way to Redis,
+the charges that arrive meanwhile wait and then go together in the next one (one script, one
+round trip for all of them, applied one after the other in arrival order, so two charges of
+the same key in a batch count exactly as two separate calls would). A charge waits at most for
+the round trip in flight (a few ms under load, nothing when idle); the budgets stay in Redis,
+shared by every process. A Redis error reaches every charge of the batch and every charge that
+arrived meanwhile, so none waits for Redis longer than it would have alone (the API answers
+503).
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from typing import Any
@@ -26,34 +36,60 @@ from api.core.problems import too_many_requests
 KEY_PREFIX = "ratelimit"
 
 
-# The moving window of ``limits`` (acquire_moving_window.lua) over several lists at once: every
-# budget is looked at first; only if none is used up are the spending ones spent. KEYS: the
-# lists; ARGV: now, then limit, window seconds and amount (0 = only look) per list. Returns the
-# 1-based position of the first used-up budget, or 0.
+# The moving window of ``limits`` (acquire_moving_window.lua) over several lists at once, for a
+# batch of charges applied in order. Per charge every budget is looked at first; only if none is
+# used up are the spending ones spent. KEYS: the lists of every charge, one after the other;
+# ARGV: now, the number of charges, then per charge its number of lists followed by limit,
+# window seconds and amount (0 = only look) per list. Returns per charge the 1-based position
+# of its first used-up budget, or 0.
 _CHARGE = """
 local now = tonumber(ARGV[1])
-for i = 1, #KEYS do
-    local limit = tonumber(ARGV[3 * i - 1])
-    local expiry = tonumber(ARGV[3 * i])
-    local amount = math.max(tonumber(ARGV[3 * i + 1]), 1)
-    local entry = redis.call('lindex', KEYS[i], limit - amount)
-    if amount > limit or (entry and tonumber(entry) >= now - expiry) then
-        return i
-    end
-end
-for i = 1, #KEYS do
-    local amount = tonumber(ARGV[3 * i + 1])
-    if amount > 0 then
-        local limit = tonumber(ARGV[3 * i - 1])
-        for _ = 1, amount do
-            redis.call('lpush', KEYS[i], now)
+local results = {}
+local k = 0
+local a = 3
+for c = 1, tonumber(ARGV[2]) do
+    local n = tonumber(ARGV[a])
+    a = a + 1
+    local refused = 0
+    for i = 1, n do
+        local limit = tonumber(ARGV[a + 3 * i - 3])
+        local expiry = tonumber(ARGV[a + 3 * i - 2])
+        local amount = math.max(tonumber(ARGV[a + 3 * i - 1]), 1)
+        local entry = redis.call('lindex', KEYS[k + i], limit - amount)
+        if amount > limit or (entry and tonumber(entry) >= now - expiry) then
+            refused = i
+            break
         end
-        redis.call('ltrim', KEYS[i], 0, limit - 1)
-        redis.call('expire', KEYS[i], tonumber(ARGV[3 * i]))
     end
+    if refused == 0 then
+        for i = 1, n do
+            local amount = tonumber(ARGV[a + 3 * i - 1])
+            if amount > 0 then
+                local limit = tonumber(ARGV[a + 3 * i - 3])
+                for _ = 1, amount do
+                    redis.call('lpush', KEYS[k + i], now)
+                end
+                redis.call('ltrim', KEYS[k + i], 0, limit - 1)
+                redis.call('expire', KEYS[k + i], tonumber(ARGV[a + 3 * i - 2]))
+            end
+        end
+    end
+    results[c] = refused
+    k = k + n
+    a = a + 3 * n
 end
-return 0
+return results
 """
+# Charges sent in one script at most: bounds how long one script holds Redis.
+MAX_CHARGES_PER_SCRIPT = 256
+
+
+class _Charge(msgspec.Struct):
+    """One ``charge`` call waiting for its batch: its lists, their arguments and the answer."""
+
+    keys: list[str]
+    args: list[int]
+    answer: asyncio.Future[int]
 
 
 class Budget(msgspec.Struct, frozen=True):
@@ -87,6 +123,8 @@ class RateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
         self._prefix = prefix
         self._charge = Redis(connection_pool=self._pool).register_script(_CHARGE)
+        self._waiting: list[_Charge] = []
+        self._sender: asyncio.Task[None] | None = None
 
     async def close(self) -> None:
         await self._pool.disconnect()
@@ -106,18 +144,58 @@ class RateLimiter:
             raise too_many_requests(await self._retry_after(item, bucket, key))
 
     async def charge(self, *budgets: Budget) -> None:
-        """``hit`` the spending budgets and ``check`` the others, in one round trip: raise the
-        429 problem for the first one used up (then nothing is spent)."""
-        keys, args = [], [time.time()]
+        """``hit`` the spending budgets and ``check`` the others, in one round trip shared with
+        the process's concurrent charges: raise the 429 problem for the first one used up
+        (then nothing is spent)."""
+        keys: list[str] = []
+        args: list[int] = []
         for budget in budgets:
             item = RateLimitItemPerSecond(budget.limit, budget.window_seconds)
             keys.append(f"{self._prefix}:{item.key_for(budget.bucket, budget.key)}")
             args += [budget.limit, item.get_expiry(), 1 if budget.spend else 0]
-        refused = int(await self._charge(keys=keys, args=args))
+        answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append(_Charge(keys, args, answer))
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send_waiting())
+        refused = await answer
         if refused:
             budget = budgets[refused - 1]
             item = RateLimitItemPerSecond(budget.limit, budget.window_seconds)
             raise too_many_requests(await self._retry_after(item, budget.bucket, budget.key))
+
+    async def _send_waiting(self) -> None:
+        """Send the waiting charges, a script at a time, until none is left; the charges that
+        arrive while a script is on its way go in the next one."""
+        try:
+            while self._waiting:
+                batch = self._waiting[:MAX_CHARGES_PER_SCRIPT]
+                del self._waiting[:MAX_CHARGES_PER_SCRIPT]
+                keys: list[str] = []
+                args: list[float] = [time.time(), len(batch)]
+                for charge in batch:
+                    keys += charge.keys
+                    args.append(len(charge.keys))
+                    args += charge.args
+                try:
+                    refused = await self._charge(keys=keys, args=args)
+                except Exception as exc:
+                    # The charges that arrived while this script was on its way fail with it
+                    # too: none waits longer for Redis than it would have alone.
+                    for charge in [*batch, *self._waiting]:
+                        if not charge.answer.done():
+                            charge.answer.set_exception(exc)
+                    self._waiting.clear()
+                    continue
+                except BaseException:
+                    for charge in [*batch, *self._waiting]:
+                        charge.answer.cancel()
+                    self._waiting.clear()
+                    raise
+                for charge, position in zip(batch, refused, strict=True):
+                    if not charge.answer.done():
+                        charge.answer.set_result(int(position))
+        finally:
+            self._sender = None
 
     async def _retry_after(self, item: RateLimitItemPerSecond, bucket: str, key: str) -> int:
         """Seconds until the oldest counted request leaves the window, i.e. one is free."""

@@ -8,6 +8,10 @@ with the key derived from ``SECRET_KEY`` and still accepted when signed with a k
 from one of ``ACCESS_TOKEN_PREVIOUS_KEYS``, so a secret can be rotated without signing
 everyone out. Refresh tokens are random, stored only as SHA-256 hashes.
 
+A process remembers the tokens it has verified (bounded): a token's signature and claims are
+checked once, and every later use only checks its expiry against the clock. The session query
+stays per request (api/core/actors.py), so revocation still takes effect on the next request.
+
 Every key is derived from a secret with its own label (``derive_key``), once at start-up: the
 access-token key and the OTP-hash key never coincide, nor with the secret itself.
 """
@@ -64,11 +68,24 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(key).hexdigest()[:8]
 
 
+# Verified access tokens one process remembers at most (a few MiB).
+VERIFIED_TOKENS_REMEMBERED = 10_000
+
+
 class TokenSigner:
     """Signs access tokens with the key derived from ``secret_key``; verifies tokens signed
     with it or with a key derived from one of ``previous_secret_keys``."""
 
-    def __init__(self, secret_key: str, previous_secret_keys: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        secret_key: str,
+        previous_secret_keys: Sequence[str] = (),
+        remembered_tokens: int = VERIFIED_TOKENS_REMEMBERED,
+    ) -> None:
+        # Claims of tokens already verified, by token: what ``jwt.decode`` would return again,
+        # except for the expiry, which is checked on every use.
+        self._verified: dict[str, AccessClaims] = {}
+        self._remembered_tokens = remembered_tokens
         self._key = access_token_key(secret_key)
         self._kid = key_id(self._key)
         self._verification_keys: dict[str, bytes] = {self._kid: self._key}
@@ -99,6 +116,27 @@ class TokenSigner:
 
     def verify(self, token: str) -> AccessClaims | None:
         """Return the claims of a genuine, unexpired token for this API, else None."""
+        claims = self._verified.get(token)
+        if claims is not None:
+            # As PyJWT: expired once ``exp`` is not after now (no leeway).
+            if claims.exp > time.time():
+                return claims
+            del self._verified[token]
+            return None
+        claims = self._decode(token)
+        if claims is not None:
+            self._remember(token, claims)
+        return claims
+
+    def _remember(self, token: str, claims: AccessClaims) -> None:
+        if len(self._verified) >= self._remembered_tokens:
+            now = time.time()
+            self._verified = {t: c for t, c in self._verified.items() if c.exp > now}
+            if len(self._verified) >= self._remembered_tokens:
+                self._verified.clear()
+        self._verified[token] = claims
+
+    def _decode(self, token: str) -> AccessClaims | None:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.InvalidTokenError:

@@ -11,11 +11,13 @@ from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
-from litestar import Controller, Request, get
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
+from litestar.serialization import encode_json
 
-from api.core.caching import PUBLIC_PROGRESS, Remembered
+from api.core.caching import PUBLIC_PROGRESS, Remembered, etag_of
 from api.core.problems import NotFound, problem_responses
 from api.core.ratelimit import Budget, client_address
 from api.settings import Settings
@@ -25,10 +27,35 @@ from api.tracking.service import StatsService, TrackingService, normalise_receip
 TRACK_MISS_LIMIT = 10
 TRACK_MISS_WINDOW_SECONDS = 600
 # Found answers are remembered per process no longer than shared caches may keep them, so a
-# status change shows up as soon as it would through any cache. Look-ups that find nothing are
-# never remembered (they reach the database and spend the failed-look-up budget), and budgets
-# are charged before the memory is read.
+# status change shows up as soon as it would through any cache. They are remembered rendered
+# (the JSON body and its ETag), so a repeated code costs neither the database, nor encoding,
+# nor hashing. The answer is the same for everyone (no personal data beyond the masked name,
+# both languages in it). Look-ups that find nothing are never remembered (they reach the
+# database and spend the failed-look-up budget), and budgets are charged before any answer is
+# sent, remembered or not (api/tracking/remembered.py sends remembered ones before Litestar).
 RECENT_TRACKING_SECONDS = float(PUBLIC_PROGRESS.max_age or 0)
+
+
+class RenderedTracking(msgspec.Struct, frozen=True):
+    """A found tracking answer as sent: its JSON body and the ETag of that body."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def remembered(cls, state: State) -> Remembered[str, RenderedTracking]:
+        """The process's memory of found answers, by normalised receipt code."""
+        memory: Remembered[str, RenderedTracking] = state.setdefault(
+            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
+        )
+        return memory
+
+    def response(self) -> Response[TrackingRead]:
+        # The body is a TrackingRead already encoded (the type parameter keeps it in the
+        # OpenAPI document); the ETag is sent along, so etag_middleware does not hash it again.
+        body: Any = self.body
+        return Response(body, media_type=MediaType.JSON, headers={"ETag": self.etag})
+
 
 UnitCode = Annotated[
     str | None,
@@ -44,6 +71,22 @@ async def _count_request(request: Request[Any, Any, State], bucket: str) -> None
         client_address(request),
         limit=settings.track_per_ip_limit,
         window_seconds=settings.track_per_ip_window_seconds,
+    )
+
+
+# Request-state key: the exception charging the budgets raised in api.tracking.remembered.
+CHARGE_FAILED = "tracking_charge_failed"
+
+
+async def charge_tracking_budgets(state: State, address: str) -> None:
+    """One round trip: spend the general budget, look at the failed-look-up one (429 if either
+    is used up)."""
+    settings: Settings = state.settings
+    await state.rate_limiter.charge(
+        Budget(
+            "track-ip", address, settings.track_per_ip_limit, settings.track_per_ip_window_seconds
+        ),
+        Budget("track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False),
     )
 
 
@@ -74,29 +117,20 @@ class TrackingController(Controller):
             },
         ),
     )
-    async def track(self, request: Request[Any, Any, State], receipt_code: str) -> TrackingRead:
+    async def track(
+        self, request: Request[Any, Any, State], receipt_code: str
+    ) -> Response[TrackingRead]:
         state = request.app.state
-        settings: Settings = state.settings
         address = client_address(request)
-        # One round trip: spend the general budget, look at the failed-look-up one.
-        await state.rate_limiter.charge(
-            Budget(
-                "track-ip",
-                address,
-                settings.track_per_ip_limit,
-                settings.track_per_ip_window_seconds,
-            ),
-            Budget(
-                "track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False
-            ),
-        )
-        recent: Remembered[str, TrackingRead] = state.setdefault(
-            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
-        )
+        failed = request.scope.get("state", {}).pop(CHARGE_FAILED, None)
+        if failed is not None:
+            raise failed  # charged once already, in front of the route (429 or Redis error)
+        await charge_tracking_budgets(state, address)
+        recent = RenderedTracking.remembered(state)
         code = normalise_receipt_code(receipt_code)
-        tracked = recent.get(code) if code else None
-        if tracked is not None:
-            return tracked
+        remembered = recent.get(code) if code else None
+        if remembered is not None:
+            return remembered.response()
         async with state.db_pool.acquire() as db:
             tracked = await TrackingService(db).track(receipt_code)
         if tracked is None:
@@ -107,8 +141,10 @@ class TrackingController(Controller):
                 window_seconds=TRACK_MISS_WINDOW_SECONDS,
             )
             raise NotFound(entry="tracking.problems.receipt-not-found")
-        recent.put(tracked.receipt_code, tracked)
-        return tracked
+        body = encode_json(tracked)
+        rendered = RenderedTracking(body, etag_of(body))
+        recent.put(tracked.receipt_code, rendered)
+        return rendered.response()
 
 
 class PublicStatsController(Controller):
