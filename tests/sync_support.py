@@ -11,8 +11,20 @@ from typing import Any
 import asyncpg
 from PIL import Image
 
+from tests.conftest import ServedApp
 from tests.support import random_cccd
+from tests.sync_client import SyncClient
 from tests.test_applications import COMMUNE_PROCEDURE, COMPLETE_FORM
+
+
+async def registered_device(
+    served_app: ServedApp, auth: dict[str, str], seed: int = 1
+) -> SyncClient:
+    """A scripted officer's device, registered; ``seed`` makes its ids and jitter repeatable."""
+    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
+    await client.register("Máy tính bảng xã")
+    return client
+
 
 # Communes of province 96 no other test files in: sync tests count what a unit holds.
 PROVINCE = "96"

@@ -18,15 +18,15 @@ from api.core.clock import vn_today
 from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import citizen, staff
-from tests.sync_client import SyncClient
-from tests.sync_support import PROVINCE, applicant, intake_form, photo, submitted_applications
+from tests.sync_support import (
+    PROVINCE,
+    applicant,
+    intake_form,
+    photo,
+    registered_device,
+    submitted_applications,
+)
 from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
-
-
-async def device(served_app: ServedApp, auth: dict[str, str], seed: int = 1) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Điện thoại xã")
-    return client
 
 
 async def test_devices_register_once_and_a_revoked_device_gets_401(
@@ -37,7 +37,7 @@ async def test_devices_register_once_and_a_revoked_device_gets_401(
     _, admin = await staff(
         db, settings, role="agency_admin", unit_code=None, agency_code="UBX00004"
     )
-    sync = await device(served_app, officer)
+    sync = await registered_device(served_app, officer)
     try:
         again = await client.post(
             "/api/v1/sync/devices",
@@ -78,7 +78,7 @@ async def test_pull_snapshot_then_changes_in_json_gzip_and_msgpack(
     _, officer = await staff(db, settings, unit_code=unit)
     seeded = await submitted_applications(db, citizen_id, unit, 7)
     await submitted_applications(db, citizen_id, "32218", 2)  # another unit's: never pulled
-    sync = await device(served_app, officer)
+    sync = await registered_device(served_app, officer)
     try:
         in_unit = set(
             await db.fetchval(
@@ -124,7 +124,7 @@ async def test_pull_snapshot_then_changes_in_json_gzip_and_msgpack(
         assert msgspec.msgpack.decode(packed.content)["applications"][0]["version"] == 2
         # A cursor made for another unit cannot be served: re-snapshot.
         _, moved_officer = await staff(db, settings, unit_code="32218")
-        elsewhere = await device(served_app, moved_officer, seed=2)
+        elsewhere = await registered_device(served_app, moved_officer, seed=2)
         try:
             expired = await client.get(
                 "/api/v1/sync/pull", params={"cursor": sync.cursor}, headers=elsewhere.headers
@@ -149,8 +149,8 @@ async def test_push_is_idempotent_reports_conflicts_and_waits_for_predecessors(
     _, first_officer = await staff(db, settings, unit_code="32227")
     _, second_officer = await staff(db, settings, unit_code="32227")
     (application_id,) = await submitted_applications(db, citizen_id, "32227", 1)
-    one = await device(served_app, first_officer, seed=3)
-    two = await device(served_app, second_officer, seed=4)
+    one = await registered_device(served_app, first_officer, seed=3)
+    two = await registered_device(served_app, second_officer, seed=4)
     try:
         receive = one.command(
             "transition", {"action": "receive"}, application_id=str(application_id), base_version=1
@@ -215,8 +215,8 @@ async def test_offline_intake_uses_a_reserved_code_and_a_resumed_upload(
     db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
     _, officer = await staff(db, settings, unit_code="32236")
-    sync = await device(served_app, officer, seed=5)
-    other = await device(served_app, officer, seed=6)
+    sync = await registered_device(served_app, officer, seed=5)
+    other = await registered_device(served_app, officer, seed=6)
     rng = random.Random(9)
     try:
         codes = await sync.reserve(3)
@@ -353,8 +353,8 @@ async def test_a_new_due_date_set_offline_is_applied_once_and_a_stale_one_confli
     )
     new_date = calendar.add_working_days(vn_today(), 3)
     apology = "Xin lỗi ông/bà: hồ sơ cần xác minh thêm."
-    one = await device(served_app, officer, seed=7)
-    two = await device(served_app, colleague, seed=8)
+    one = await registered_device(served_app, officer, seed=7)
+    two = await registered_device(served_app, colleague, seed=8)
     try:
         target = {"application_id": str(application_id), "base_version": 1}
         no_apology = one.command(

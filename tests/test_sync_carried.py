@@ -18,16 +18,10 @@ from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import staff
 from tests.sync_client import SyncClient
-from tests.sync_support import PROVINCE, applicant, intake_form, photo
+from tests.sync_support import PROVINCE, applicant, intake_form, photo, registered_device
 from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
 
 UNIT = "32212"  # a commune of province 96 no other test files in
-
-
-async def _device(served_app: ServedApp, auth: dict[str, str], seed: int) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Máy tính quầy")
-    return client
 
 
 def _intake(
@@ -56,7 +50,7 @@ async def test_a_revoked_devices_outbox_reaches_the_server_through_another_devic
     colleague_id, colleague = await staff(db, settings, unit_code=UNIT)
     _, stranger = await staff(db, settings, unit_code="32214")
     _, admin = await staff(db, settings, role="system_admin", unit_code=None)
-    old = await _device(served_app, officer, seed=1)
+    old = await registered_device(served_app, officer, seed=1)
     carriers: list[SyncClient] = [old]
     try:
         codes = await old.reserve(4)
@@ -69,7 +63,7 @@ async def test_a_revoked_devices_outbox_reaches_the_server_through_another_devic
         by_colleague = _intake(old, codes[1], [second_upload])
         through_stranger = _intake(old, codes[2], [])
         # The colleague's own device (registered earlier): its codes are not the old device's.
-        desk = await _device(served_app, colleague, seed=3)
+        desk = await registered_device(served_app, colleague, seed=3)
         carriers.append(desk)
         not_origins = _intake(old, (await desk.reserve(1))[0], [])
 
@@ -89,7 +83,7 @@ async def test_a_revoked_devices_outbox_reaches_the_server_through_another_devic
         after = _intake(old, codes[3], [])
         assert datetime.fromisoformat(after["device_time"]) > revoked_at
 
-        renewed = await _device(served_app, officer, seed=2)
+        renewed = await registered_device(served_app, officer, seed=2)
         carriers.append(renewed)
         (applied,) = await renewed.send([by_officer])
         assert applied["outcome"] == "applied", applied
@@ -114,7 +108,7 @@ async def test_a_revoked_devices_outbox_reaches_the_server_through_another_devic
         assert again["first"]["receipt_code"] == codes[0]
 
         # Another unit's device cannot carry it; a code outside the origin's blocks is refused.
-        far = await _device(served_app, stranger, seed=4)
+        far = await registered_device(served_app, stranger, seed=4)
         carriers.append(far)
         (foreign,) = await far.send([through_stranger])
         assert foreign["problem"]["type"] == "/problems/origin-device-foreign"

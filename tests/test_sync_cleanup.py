@@ -19,8 +19,14 @@ from api.settings import Settings
 from api.sync.cleanup import OUTBOX_GRACE_DAYS
 from tests.conftest import ServedApp
 from tests.support import citizen, staff
-from tests.sync_client import SyncClient
-from tests.sync_support import PROVINCE, applicant, intake_form, photo, submitted_applications
+from tests.sync_support import (
+    PROVINCE,
+    applicant,
+    intake_form,
+    photo,
+    registered_device,
+    submitted_applications,
+)
 from tests.test_applications import COMMUNE_PROCEDURE, REQUIRED_CODES
 from workers.housekeeping import daily_cleanup
 
@@ -32,12 +38,6 @@ async def pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
         yield pool
     finally:
         await pool.close()
-
-
-async def device(served_app: ServedApp, auth: dict[str, str], seed: int) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Máy tính bảng xã")
-    return client
 
 
 async def block_of(db: asyncpg.Connection, code: str) -> uuid.UUID:
@@ -53,7 +53,7 @@ async def test_the_daily_clean_up_drops_stale_uploads_and_codes_past_the_grace(
     citizen_id, _ = await citizen(db, settings)
     _, officer = await staff(db, settings, unit_code="32248")
     (application_id,) = await submitted_applications(db, citizen_id, "32248", 1)
-    sync = await device(served_app, officer, seed=11)
+    sync = await registered_device(served_app, officer, seed=11)
     rng = random.Random(12)
     try:
         stale_upload = await sync.upload(photo(rng), "image/jpeg", chunk_size=1024)
@@ -150,7 +150,7 @@ async def test_a_refused_offline_intake_leaves_no_photo_in_storage(
     db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
     _, officer = await staff(db, settings, unit_code="32201")
-    sync = await device(served_app, officer, seed=13)
+    sync = await registered_device(served_app, officer, seed=13)
     storage = ObjectStorage(settings)
     rng = random.Random(14)
     try:

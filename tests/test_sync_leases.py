@@ -5,7 +5,6 @@ expires and when its device is revoked; a retried lease request gets the same le
 
 from __future__ import annotations
 
-import random
 import uuid
 from typing import Any
 
@@ -16,17 +15,11 @@ from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import citizen, staff
 from tests.sync_client import SyncClient
-from tests.sync_support import submitted_applications
+from tests.sync_support import registered_device, submitted_applications
 from tests.test_agency_api import agency_admin, new_key
 
 UNIT = "32191"
 LEASES = "/api/v1/sync/leases"
-
-
-async def device(served_app: ServedApp, auth: dict[str, str], seed: int) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Máy tính bảng xã")
-    return client
 
 
 async def lease(
@@ -59,8 +52,8 @@ async def test_a_leased_application_moves_only_by_its_holder_until_released(
     await db.execute("UPDATE staff SET full_name = 'Lò Thị Mai' WHERE id = $1", holder_id)
     _, colleague = await staff(db, settings, unit_code=UNIT)
     first, second = await submitted_applications(db, citizen_id, UNIT, 2)
-    mine = await device(served_app, holder, seed=1)
-    theirs = await device(served_app, colleague, seed=2)
+    mine = await registered_device(served_app, holder, seed=1)
+    theirs = await registered_device(served_app, colleague, seed=2)
     try:
         (taken,) = await lease(client, mine, first, hours=24)
         assert taken["outcome"] == "leased"
@@ -150,7 +143,7 @@ async def test_an_agency_systems_move_on_a_leased_application_is_refused(
     _, holder = await staff(db, settings, unit_code=UNIT)
     (application_id,) = await submitted_applications(db, citizen_id, UNIT, 1)
     _, key = await new_key(client, await agency_admin(db, settings, agency_code=f"UBX{UNIT}"))
-    mine = await device(served_app, holder, seed=3)
+    mine = await registered_device(served_app, holder, seed=3)
     try:
         await lease(client, mine, application_id)
         refused = await client.post(
@@ -173,8 +166,8 @@ async def test_a_lease_ends_when_it_expires_or_its_device_is_revoked(
         db, settings, role="agency_admin", unit_code=None, agency_code=f"UBX{UNIT}"
     )
     expiring, revoked = await submitted_applications(db, citizen_id, UNIT, 2)
-    mine = await device(served_app, holder, seed=5)
-    theirs = await device(served_app, colleague, seed=6)
+    mine = await registered_device(served_app, holder, seed=5)
+    theirs = await registered_device(served_app, colleague, seed=6)
     try:
         await lease(client, mine, expiring, revoked)
         problem(
@@ -210,7 +203,7 @@ async def test_leases_stay_within_the_officers_unit_and_the_request_is_checked(
     _, officer = await staff(db, settings, unit_code=UNIT)
     (own,) = await submitted_applications(db, citizen_id, UNIT, 1)
     (elsewhere,) = await submitted_applications(db, citizen_id, "32188", 1)
-    mine = await device(served_app, officer, seed=7)
+    mine = await registered_device(served_app, officer, seed=7)
     try:
         out_of_reach = await client.post(
             LEASES,

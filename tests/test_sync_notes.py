@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import random
 
 import asyncpg
 import httpx
@@ -15,16 +14,9 @@ import httpx
 from api.settings import Settings
 from tests.conftest import ServedApp
 from tests.support import citizen, staff
-from tests.sync_client import SyncClient
-from tests.sync_support import submitted_applications
+from tests.sync_support import registered_device, submitted_applications
 
 UNIT = "32110"
-
-
-async def device(served_app: ServedApp, auth: dict[str, str], seed: int) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Máy tính xã")
-    return client
 
 
 async def test_a_note_written_on_one_device_reaches_the_other_and_the_officer_view_only(
@@ -36,8 +28,8 @@ async def test_a_note_written_on_one_device_reaches_the_other_and_the_officer_vi
     _, colleague = await staff(db, settings, unit_code=UNIT)
     (application,) = await submitted_applications(db, citizen_id, UNIT, 1)
     key = str(application)
-    a = await device(served_app, writer, seed=1)
-    b = await device(served_app, colleague, seed=2)
+    a = await registered_device(served_app, writer, seed=1)
+    b = await registered_device(served_app, colleague, seed=2)
     try:
         await b.pull_until(lambda: key in b.work_set)
         assert b.work_set[key]["notes"] == []
@@ -57,7 +49,7 @@ async def test_a_note_written_on_one_device_reaches_the_other_and_the_officer_vi
         assert pulled["author_id"] == str(writer_id)
         assert pulled["device_time"] is not None and pulled["at"] is not None
         # A fresh snapshot (a new device, no cursor) carries it too.
-        fresh = await device(served_app, colleague, seed=3)
+        fresh = await registered_device(served_app, colleague, seed=3)
         try:
             await fresh.pull_until(lambda: key in fresh.work_set)
             assert [n["note"] for n in fresh.work_set[key]["notes"]] == [text]

@@ -4,7 +4,6 @@ cursor covers both feeds, and older or foreign cursors are 410."""
 
 from __future__ import annotations
 
-import random
 import time
 import uuid
 
@@ -15,7 +14,7 @@ from api.core.pagination import encode_cursor
 from api.settings import Settings
 from tests.conftest import ServedApp, problem
 from tests.support import staff
-from tests.sync_client import SyncClient
+from tests.sync_support import registered_device
 
 UNIT = "32185"
 PULL = "/api/v1/sync/pull"
@@ -33,12 +32,6 @@ async def notice(db: asyncpg.Connection, staff_id: uuid.UUID) -> str:
     return str(new_id)
 
 
-async def device(served_app: ServedApp, auth: dict[str, str], seed: int) -> SyncClient:
-    client = SyncClient(served_app.base_url, auth, rng=random.Random(seed))
-    await client.register("Điện thoại xã")
-    return client
-
-
 async def test_the_pull_carries_the_officers_own_notifications_and_their_read_marks(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings, served_app: ServedApp
 ) -> None:
@@ -46,8 +39,8 @@ async def test_the_pull_carries_the_officers_own_notifications_and_their_read_ma
     colleague_id, colleague = await staff(db, settings, unit_code=UNIT)
     first, second = await notice(db, officer_id), await notice(db, officer_id)
     theirs_only = await notice(db, colleague_id)
-    mine = await device(served_app, officer, seed=1)
-    theirs = await device(served_app, colleague, seed=2)
+    mine = await registered_device(served_app, officer, seed=1)
+    theirs = await registered_device(served_app, colleague, seed=2)
     try:
         # The snapshot: this officer's notifications, no colleague's.
         await mine.pull_until(lambda: set(mine.notifications) == {first, second})
@@ -102,7 +95,7 @@ async def test_a_page_is_not_the_last_while_either_feed_has_more(
 ) -> None:
     officer_id, officer = await staff(db, settings, unit_code=UNIT)
     ids = {await notice(db, officer_id) for _ in range(3)}
-    mine = await device(served_app, officer, seed=3)
+    mine = await registered_device(served_app, officer, seed=3)
     try:
         pages = 0
         deadline = time.monotonic() + 30

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 from api.core.db import connect
 from api.core.passwords import hash_password
 from api.settings import Settings
-from tests.browser.conftest import run, screenshot
+from tests.browser.conftest import fetch, run, screenshot
 from tests.browser.flows import fill_residence_fields
 from tests.support import citizen, staff
 from tests.test_applications import store_documents, submitted
@@ -151,3 +151,17 @@ def fill_counter_intake(page: Page, photo: Path) -> None:
         "Chụp ảnh: Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", exact=False
     ).set_input_files(str(photo))
     expect(page.get_by_text("Ảnh 1:")).to_be_visible()
+
+
+def applications_with_code(settings: Settings, receipt_code: str) -> list[tuple[str, str, int]]:
+    """(status, channel, stored documents) of every application holding ``receipt_code``: a
+    counter intake that arrived once is exactly one row."""
+    rows = fetch(
+        settings,
+        "SELECT a.status, a.channel, count(d.id) AS documents"
+        " FROM applications a LEFT JOIN application_documents d"
+        " ON d.application_id = a.id AND d.status = 'stored'"
+        " WHERE a.receipt_code = $1 GROUP BY a.id",
+        receipt_code,
+    )
+    return [(row["status"], row["channel"], row["documents"]) for row in rows]

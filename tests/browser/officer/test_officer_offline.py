@@ -16,6 +16,7 @@ from tests.browser.conftest import check_accessibility, fetch, wait_for_service_
 from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
+    applications_with_code,
     citizens_application,
     fill_counter_intake,
     officer,
@@ -81,16 +82,7 @@ def test_offline_intake_and_moves_sync_on_reconnection_with_the_conflict_listed(
     expect(indicator).to_contain_text("0 chờ gửi", timeout=60_000)
     expect(indicator).to_contain_text("1 cần xem lại")
 
-    rows = fetch(
-        settings,
-        "SELECT a.id, a.status, a.channel, count(d.id) AS documents"
-        " FROM applications a LEFT JOIN application_documents d"
-        " ON d.application_id = a.id AND d.status = 'stored'"
-        " WHERE a.receipt_code = $1 GROUP BY a.id",
-        receipt_code,
-    )
-    assert len(rows) == 1 and rows[0]["status"] == "submitted" and rows[0]["channel"] == "counter"
-    assert rows[0]["documents"] == 1
+    assert applications_with_code(settings, receipt_code) == [("submitted", "counter", 1)]
     statuses = fetch(
         settings,
         "SELECT id::text, status, version FROM applications WHERE id = ANY($1::uuid[])",

@@ -9,7 +9,6 @@ import re
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -18,6 +17,7 @@ from tests.browser.conftest import ARGS, CHROMIUM, fetch, wait_for_service_worke
 from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
+    applications_with_code,
     citizens_application,
     fill_counter_intake,
     officer,
@@ -96,14 +96,7 @@ def test_the_outbox_survives_a_browser_restart_and_a_day_offline(
     finally:
         after.close()
 
-    intakes: list[dict[str, Any]] = fetch(
-        settings,
-        "SELECT a.status, count(d.id) AS documents FROM applications a"
-        " LEFT JOIN application_documents d ON d.application_id = a.id AND d.status = 'stored'"
-        " WHERE a.receipt_code = $1 GROUP BY a.id",
-        receipt_code,
-    )
-    assert [(row["status"], row["documents"]) for row in intakes] == [("submitted", 1)]
+    assert applications_with_code(settings, receipt_code) == [("submitted", "counter", 1)]
     moved = fetch(
         settings,
         "SELECT status, version FROM applications WHERE id = $1::uuid",

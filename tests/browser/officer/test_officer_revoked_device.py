@@ -18,6 +18,7 @@ from tests.browser.flows import document_photo
 from tests.browser.officer.officer_support import (
     LAPTOP,
     PASSWORD,
+    applications_with_code,
     fill_counter_intake,
     officer,
     screenshots,
@@ -85,16 +86,10 @@ def test_a_revoked_devices_intake_is_carried_by_the_new_device_after_sign_in(
     expect(indicator).to_contain_text("0 chờ gửi", timeout=60_000)
     expect(indicator).not_to_contain_text("cần xem lại")
 
-    rows = fetch(
-        settings,
-        "SELECT a.id, a.status, a.channel, count(d.id) AS documents"
-        " FROM applications a LEFT JOIN application_documents d"
-        " ON d.application_id = a.id AND d.status = 'stored'"
-        " WHERE a.receipt_code = $1 GROUP BY a.id",
-        printed,
-    )
-    assert len(rows) == 1 and rows[0]["status"] == "submitted" and rows[0]["channel"] == "counter"
-    assert rows[0]["documents"] == 1
+    assert applications_with_code(settings, printed) == [("submitted", "counter", 1)]
+    intake_id = fetch(settings, "SELECT id FROM applications WHERE receipt_code = $1", printed)[0][
+        "id"
+    ]
     devices = fetch(
         settings,
         "SELECT d.id::text, d.revoked_at IS NOT NULL AS revoked FROM sync_devices d"
@@ -105,13 +100,13 @@ def test_a_revoked_devices_intake_is_carried_by_the_new_device_after_sign_in(
     pushed = fetch(
         settings,
         "SELECT device_id::text FROM sync_commands WHERE application_id = $1",
-        rows[0]["id"],
+        intake_id,
     )
     assert pushed == [{"device_id": devices[1]["id"]}]
     carried = fetch(
         settings,
         "SELECT origin_device_id::text FROM audit_log"
         " WHERE application_id = $1 AND action = 'sync.command_carried'",
-        rows[0]["id"],
+        intake_id,
     )
     assert carried == [{"origin_device_id": old["id"]}]
