@@ -37,7 +37,7 @@ from api.applications.schemas import (
 )
 from api.applications.state_machine import EDITABLE, parties_of
 from api.applications.views import application_view
-from api.catalogue.forms import parse_field_definitions, validate_form
+from api.catalogue.forms import stored_field_definitions, validate_form
 from api.core.actors import Actor, can_act_for_unit
 from api.core.logging import request_id_var
 from api.core.problems import FieldProblem, Forbidden, validation_failed
@@ -294,7 +294,7 @@ class FilingService:
         self, raw_fields: Any, values: dict[str, Any], *, partial: bool
     ) -> dict[str, Any]:
         result = validate_form(
-            parse_field_definitions(raw_fields), values, self._units, partial=partial
+            stored_field_definitions(raw_fields), values, self._units, partial=partial
         )
         if result.errors:
             raise validation_failed(result.errors)

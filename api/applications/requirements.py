@@ -18,7 +18,7 @@ from api.applications.problems import (
 from api.applications.repository import ApplicationRepository
 from api.applications.schemas import MissingDocument
 from api.applications.state_machine import Move
-from api.catalogue.forms import AdminUnitLookup, parse_field_definitions, validate_form
+from api.catalogue.forms import AdminUnitLookup, stored_field_definitions, validate_form
 from api.core.clock import vn_today
 from api.core.problems import FieldProblem
 from api.messages import Localised
@@ -50,7 +50,7 @@ async def check_requirements(
     errors: list[FieldProblem] = []
     if "complete" in move.requires:
         result = validate_form(
-            parse_field_definitions(row["form_fields"]), form, units, partial=False
+            stored_field_definitions(row["form_fields"]), form, units, partial=False
         )
         errors += result.errors
         form = result.cleaned

@@ -217,6 +217,26 @@ def parse_field_definitions(raw: Sequence[Mapping[str, Any]]) -> list[FieldDefin
     return fields
 
 
+# Stored definitions change only with a migration or an administrator's edit, yet every draft
+# and submit reads them; the parsed form is kept per exact stored JSON (so an edit is a new key).
+_PARSED_LIMIT = 256
+_parsed: dict[bytes, tuple[FieldDefinition, ...]] = {}
+_encode_key = msgspec.json.Encoder().encode
+
+
+def stored_field_definitions(raw: Sequence[Mapping[str, Any]]) -> tuple[FieldDefinition, ...]:
+    """``parse_field_definitions`` of a procedure's stored form, parsed once per process for
+    each distinct stored JSON (at most 256 kept). The definitions are frozen structs."""
+    key = _encode_key(raw)
+    fields = _parsed.get(key)
+    if fields is None:
+        fields = tuple(parse_field_definitions(raw))
+        if len(_parsed) >= _PARSED_LIMIT:
+            _parsed.clear()
+        _parsed[key] = fields
+    return fields
+
+
 # ---------------------------------------------------------------------------------------------
 # Message parameters (the texts are the catalogue's ``forms.fields.*`` entries)
 

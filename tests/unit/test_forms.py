@@ -19,6 +19,7 @@ from api.catalogue.forms import (
     FieldDefinition,
     FormResult,
     parse_field_definitions,
+    stored_field_definitions,
     validate_form,
 )
 from api.core.problems import FieldProblem
@@ -503,3 +504,16 @@ def test_birth_registration_like_form() -> None:
     result = check(fields, values)
     assert result.ok, result.errors
     assert result.cleaned == {**values, "child_full_name": "Nguyễn Văn An"}
+
+
+def test_stored_definitions_are_parsed_once_and_an_edit_is_parsed_again() -> None:
+    raw = [{"name": "ten", "type": "text", "label_vi": "Tên", "label_en": "Name"}]
+    first = stored_field_definitions(raw)
+    assert list(first) == parse_field_definitions(raw)
+    assert stored_field_definitions([dict(raw[0])]) is first  # equal JSON: the same parse
+    edited = [{**raw[0], "max_length": 5}]
+    assert stored_field_definitions(edited)[0].max_length == 5
+    with pytest.raises(msgspec.ValidationError):
+        stored_field_definitions([raw[0], raw[0]])  # malformed: refused every time
+    with pytest.raises(msgspec.ValidationError):
+        stored_field_definitions([raw[0], raw[0]])
