@@ -6,12 +6,13 @@ mountain commune's link, with the unit's work set seeded.
 
 It creates a throw-away database, seeds ``--applications`` applications in one unit
 (bench/seed.py) and an officer with a password, builds the PWA (printing the officer chunk's
-gzipped size), serves the API with the built app (``python -m api``), and puts the project's
-lossy proxy (tests/lossy_proxy.py, no cuts or duplicates) in front: one shared line per
-direction at ``--kbit`` with ``--rtt-ms`` round trip, bytes pipelined (the delay is the line's,
-not one per chunk). Headless Chromium opens the officer app through the proxy, signs in (not
-timed), presses "Prepare for offline" and waits for "ready"; printed: the time, the
-applications the device then holds, and the requests and bytes that crossed the link meanwhile.
+gzipped size), serves the API with the built app (``python -m api``), and puts the benchmarks'
+slow link (``SlowLink`` in tests/lossy_proxy.py) in front: one shared line per direction at
+``--kbit`` with ``--rtt-ms`` round trip, bytes pipelined, one round trip per new connection for
+its handshake, no cuts or duplicates. Headless Chromium opens the officer app through it,
+signs in (not timed), presses "Prepare for offline" and waits for "ready"; printed: the time,
+the applications the device then holds, and the requests and bytes that crossed the link
+meanwhile.
 Redis database 12 (``BENCH_REDIS_URL``). Only loopback addresses are used.
 """
 
@@ -42,7 +43,7 @@ from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from bench.seed import QUEUE_UNIT, seed_applications  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.lossy_proxy import LinkProfile, LossyProxy  # noqa: E402
+from tests.lossy_proxy import LinkProfile, SlowLink  # noqa: E402
 from tests.support import staff  # noqa: E402
 
 ADMIN_DSN = os.environ.get(
@@ -93,51 +94,6 @@ SELECT filed.id, 'input', paper, 'bench/' || gen_random_uuid(), 'image/jpeg',
        md5(random()::text) || md5(random()::text), now(), 'staff', gen_random_uuid()
 FROM filed CROSS JOIN unnest(ARRAY['BAN_CHINH', 'CCCD']) AS paper
 """
-
-
-class SlowLink(LossyProxy):
-    """The lossy proxy as one slow line: each direction is shared by all connections (as a
-    modem's is), sends bytes one after another at the line rate, and each byte arrives half a
-    round trip after it was sent, pipelined. Counts the bytes each way."""
-
-    def __init__(self, upstream_port: int, profile: LinkProfile) -> None:
-        super().__init__(upstream_port, profile)
-        self.line_free = {"request": 0.0, "response": 0.0}
-        self.carried = {"request": 0, "response": 0}
-
-    async def _pump(
-        self,
-        reader: asyncio.StreamReader,
-        writers: list[asyncio.StreamWriter],
-        cut_at: int | None,
-        done: asyncio.Event,
-        direction: str,
-    ) -> None:
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
-
-        async def deliver() -> None:
-            while (item := await queue.get()) is not None:
-                at, chunk = item
-                await asyncio.sleep(max(0.0, at - loop.time()))
-                for writer in writers:
-                    writer.write(chunk)
-                    await writer.drain()
-
-        delivering = self._spawn(deliver())
-        try:
-            while chunk := await reader.read(16384):
-                start = max(loop.time(), self.line_free[direction])
-                self.line_free[direction] = start + len(chunk) / self.profile.bytes_per_second
-                self.carried[direction] += len(chunk)
-                await queue.put((self.line_free[direction] + self.profile.latency, chunk))
-            await queue.put(None)
-            await delivering
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            delivering.cancel()
-            done.set()
 
 
 def build_pwa() -> None:
@@ -211,12 +167,15 @@ async def prepare_once(
             await page.wait_for_load_state("networkidle")
             requests: list[str] = []
             page.on("request", lambda request: requests.append(request.url))
-            before = dict(link.carried)
+            before = (link.stats.bytes_up, link.stats.bytes_down)
             started = time.monotonic()
             await button.click()
             await page.get_by_text(READY).wait_for()
             seconds = time.monotonic() - started
-            carried = {k: link.carried[k] - before[k] for k in before}
+            carried = {
+                "request": link.stats.bytes_up - before[0],
+                "response": link.stats.bytes_down - before[1],
+            }
             if list_requests:
                 print("\n".join(f"    {url}" for url in requests))
             return seconds, await held_applications(page), len(requests), carried

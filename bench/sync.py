@@ -12,9 +12,9 @@ production does (``python -m api``) on a loopback port and prints, in one run:
     (the page without the reference section, divided by its records);
   - the time to pull the whole work set (snapshot, pages of 200, gzip) and to push
     ``--commands`` commands (an outbox of start + note per application, batches of 100)
-    through tests/lossy_proxy.py at ``--kbit`` kbit/s with ``--rtt-ms`` round trips and no
-    cuts (each request opens a connection: one round trip for the handshake, the one-way delay
-    once per message each way, the rest at the link's rate);
+    over the benchmarks' slow link (``SlowLink`` in tests/lossy_proxy.py) at ``--kbit`` kbit/s
+    with ``--rtt-ms`` round trips: one line per direction shared by the connections, bytes
+    pipelined, one round trip per new connection for its handshake, no cuts;
   - what a second push of the same outbox sends (the client keeps only unanswered commands),
     and what a forced re-send of every command costs and changes (duplicates, nothing applied
     again);
@@ -61,7 +61,7 @@ from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from bench.run import ADMIN_DSN, PG, _serve, _stop, _wait_for, pgbench  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.lossy_proxy import LinkProfile, LossyProxy  # noqa: E402
+from tests.lossy_proxy import LinkProfile, SlowLink  # noqa: E402
 from tests.support import staff  # noqa: E402
 from tests.sync_client import SyncClient  # noqa: E402
 from tests.sync_support import applicant, intake_form  # noqa: E402
@@ -315,7 +315,7 @@ async def over_the_link(
     commands: int,
     link: LinkProfile,
 ) -> list[str]:
-    proxy = LossyProxy(port, link)
+    proxy = SlowLink(port, link)
     await proxy.start()
     lines: list[str] = []
     client = SyncClient(f"http://127.0.0.1:{proxy.port}", auth, rng=random.Random(2))
@@ -484,7 +484,6 @@ def main() -> None:
             bytes_per_second=args.kbit * 1000 / 8,
             cut_rate=0.0,
             duplicate_rate=0.0,
-            latency_once_per_message=True,
         )
         print(f"over a {args.kbit:.0f} kbit/s link with {args.rtt_ms:.0f} ms round trips:")
         lines = asyncio.run(over_the_link(dsn, port, officer, ids, args.commands, link))

@@ -19,10 +19,6 @@ class LinkProfile:
     cut_rate: float = 0.10  # share of connections cut at a random byte
     duplicate_rate: float = 0.05  # share of connections whose request also goes upstream twice
     seed: int = 7
-    # False: ``latency`` on every chunk (harsh, for the simulation). True: a link's propagation
-    # delay, paid once per message and direction, plus one round trip per connection for the
-    # TCP handshake (the benchmark's 300 ms link: bench/sync.py).
-    latency_once_per_message: bool = False
 
 
 @dataclass
@@ -70,8 +66,6 @@ class LossyProxy:
             else:
                 cut_response = self._rng.random()
         twin: asyncio.StreamWriter | None = None
-        if self.profile.latency_once_per_message:
-            await asyncio.sleep(2 * self.profile.latency)  # SYN, SYN-ACK
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
             if cut_request is None and self._rng.random() < self.profile.duplicate_rate:
@@ -122,9 +116,9 @@ class LossyProxy:
                     break
                 if cut_at is None and cut_fraction is not None:
                     cut_at = int(cut_fraction * _message_length(chunk))
-                once = self.profile.latency_once_per_message
-                latency = 0.0 if once and sent else self.profile.latency
-                await asyncio.sleep(latency + len(chunk) / self.profile.bytes_per_second)
+                await asyncio.sleep(
+                    self.profile.latency + len(chunk) / self.profile.bytes_per_second
+                )
                 if cut_at is not None and sent + len(chunk) > cut_at:
                     part = chunk[: max(0, cut_at - sent)]
                     for writer in writers[:1]:
@@ -161,6 +155,62 @@ class LossyProxy:
 
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+class SlowLink(LossyProxy):
+    """The benchmarks' slow link (bench/sync.py, bench/officer_offline.py) rather than the
+    simulation's lossy one: each direction is one line shared by every connection (as a modem's
+    is), carrying bytes one after another at ``bytes_per_second``; each byte arrives
+    ``latency`` (half a round trip) after it was sent, pipelined; a new connection first pays
+    one round trip for its TCP handshake. Nothing is cut or duplicated; bytes are counted in
+    ``stats``."""
+
+    def __init__(self, upstream_port: int, profile: LinkProfile) -> None:
+        super().__init__(upstream_port, profile)
+        self._line_free = {"request": 0.0, "response": 0.0}
+
+    async def _serve(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        await asyncio.sleep(2 * self.profile.latency)  # SYN, SYN-ACK
+        await super()._serve(client_reader, client_writer)
+
+    async def _pump(
+        self,
+        reader: asyncio.StreamReader,
+        writers: list[asyncio.StreamWriter],
+        cut_fraction: float | None,
+        done: asyncio.Event,
+        direction: str,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while (item := await queue.get()) is not None:
+                at, chunk = item
+                await asyncio.sleep(max(0.0, at - loop.time()))
+                for writer in writers:
+                    writer.write(chunk)
+                    await writer.drain()
+
+        delivering = self._spawn(deliver())
+        try:
+            while chunk := await reader.read(16384):
+                start = max(loop.time(), self._line_free[direction])
+                self._line_free[direction] = start + len(chunk) / self.profile.bytes_per_second
+                if direction == "request":
+                    self.stats.bytes_up += len(chunk)
+                else:
+                    self.stats.bytes_down += len(chunk)
+                await queue.put((self._line_free[direction] + self.profile.latency, chunk))
+            await queue.put(None)
+            await delivering
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            delivering.cancel()
+            done.set()
 
 
 def _message_length(first_chunk: bytes) -> int:
