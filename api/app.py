@@ -22,15 +22,16 @@ from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.clients.webpush import load_vapid_keys
 from api.core.actors import provide_actor
 from api.core.caching import PERSONAL, etag_middleware
-from api.core.db import create_pool, pool_connection, skip_session_reset
+from api.core.db import create_pool, request_connection, skip_session_reset
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
 from api.core.options import answer_options
-from api.core.outbox import RelayWaker, relay_wake_middleware
+from api.core.outbox import RelayWaker
 from api.core.problems import EXCEPTION_HANDLERS
 from api.core.ratelimit import RateLimiter
 from api.core.storage import ObjectStorage
 from api.core.tokens import TokenSigner, otp_hash_key, receipt_check_key
+from api.core.unit_of_work import unit_of_work_middleware
 from api.documents.routes import ROUTES as DOCUMENT_ROUTES
 from api.geo.controller import AdminUnitsController
 from api.geo.directory import AdminUnits
@@ -97,11 +98,6 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     return lifespan
 
 
-async def _provide_db(state: State) -> AsyncIterator[object]:
-    async for conn in pool_connection(state.db_pool):
-        yield conn
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
@@ -139,8 +135,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "webhook_box": SecretBox(settings.secret_key, settings.access_token_previous_keys),
             },
         ),
-        dependencies={"db": Provide(_provide_db), "actor": Provide(provide_actor)},
-        middleware=[relay_wake_middleware],
+        dependencies={"db": Provide(request_connection), "actor": Provide(provide_actor)},
+        middleware=[unit_of_work_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Một Cửa API",

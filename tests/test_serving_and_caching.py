@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
+import time
 import uuid
 
 import asyncpg
@@ -17,6 +19,7 @@ from litestar.types import Receive, Scope, Send
 from redis.exceptions import RedisError
 
 from api.core.caching import Remembered, etag_of
+from api.core.logging import CLIENT_CLOSED_REQUEST
 from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
@@ -55,6 +58,29 @@ def test_a_large_body_does_not_count_as_head(served_app: ServedApp) -> None:
     )
     reply = _exchange(served_app.port, head + body)
     assert reply.startswith(b"HTTP/1.1 4") and not reply.startswith(b"HTTP/1.1 431"), reply
+
+
+def test_a_client_that_hangs_up_mid_request_is_logged_as_gone_not_as_a_500(
+    served_app: ServedApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As when a load generator stops: the body is cut short, Litestar fails the read (a 500
+    # that reaches nobody); the access line says the client closed the request.
+    head = (
+        b"POST /api/v1/auth/otp HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
+    with caplog.at_level(logging.INFO, logger="api.access"):
+        with socket.create_connection(("127.0.0.1", served_app.port), timeout=10) as sock:
+            sock.sendall(head + b'{"phone": "09')
+            time.sleep(0.2)  # the server is waiting for the rest of the body
+        deadline = time.monotonic() + 10
+        lines: list[logging.LogRecord] = []
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.05)
+            lines = [r for r in caplog.records if r.name == "api.access"]
+    assert [(r.path, r.status) for r in lines] == [("/api/v1/auth/otp", CLIENT_CLOSED_REQUEST)]
+    served = _exchange(served_app.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert served.startswith(b"HTTP/1.1 200")
 
 
 def test_web_concurrency_defaults_to_the_cores_and_refuses_nonsense() -> None:

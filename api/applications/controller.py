@@ -23,7 +23,7 @@ from api.applications.schemas import (
 )
 from api.applications.state_machine import Action
 from api.applications.views import ViewService
-from api.core.actors import Actor, citizen_only, signed_in
+from api.core.actors import SignedInRequest, citizen_only, signed_in
 from api.core.openapi import OptionalBodyOperation
 from api.core.problems import problem_responses
 
@@ -61,7 +61,7 @@ def _status_change(
     async def handler(
         self: Controller,
         processing: ProcessingService,
-        actor: Actor,
+        request: SignedInRequest,
         application_id: uuid.UUID,
         data: ActionRequest | None = None,
     ) -> ApplicationRead:
@@ -72,7 +72,7 @@ def _status_change(
             note=body.note,
             device_time=body.device_time,
         )
-        outcome = await processing.move(actor, application_id, command)
+        outcome = await processing.move(request.user, application_id, command)
         return outcome.application
 
     handler.__name__ = handler.__qualname__ = action  # how logs and tracebacks name it
@@ -125,11 +125,11 @@ class ApplicationController(Controller):
     async def create(
         self,
         filing: FilingService,
-        actor: Actor,
+        request: SignedInRequest,
         idempotency_key: IdempotencyKey,
         data: ApplicationCreate,
     ) -> Response[ApplicationRead]:
-        application, created = await filing.create(actor, idempotency_key, data)
+        application, created = await filing.create(request.user, idempotency_key, data)
         return Response(application, status_code=201 if created else 200)
 
     @get(
@@ -141,11 +141,11 @@ class ApplicationController(Controller):
     async def list_mine(
         self,
         views: ViewService,
-        actor: Actor,
+        request: SignedInRequest,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> ApplicationPage:
-        return await views.list_own(actor, cursor=cursor, limit=limit)
+        return await views.list_own(request.user, cursor=cursor, limit=limit)
 
     @get(
         "/{application_id:uuid}",
@@ -157,9 +157,9 @@ class ApplicationController(Controller):
         ),
     )
     async def detail(
-        self, views: ViewService, actor: Actor, application_id: uuid.UUID
+        self, views: ViewService, request: SignedInRequest, application_id: uuid.UUID
     ) -> ApplicationRead:
-        return await views.detail(actor, application_id)
+        return await views.detail(request.user, application_id)
 
     @patch(
         "/{application_id:uuid}",
@@ -184,11 +184,11 @@ class ApplicationController(Controller):
     async def update(
         self,
         filing: FilingService,
-        actor: Actor,
+        request: SignedInRequest,
         application_id: uuid.UUID,
         data: ApplicationUpdate,
     ) -> ApplicationRead:
-        return await filing.update(actor, application_id, data)
+        return await filing.update(request.user, application_id, data)
 
     submit = _status_change(
         "submit",

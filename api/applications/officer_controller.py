@@ -23,7 +23,7 @@ from api.applications.schemas import (
     TransitionRequest,
 )
 from api.applications.state_machine import QueueStatus
-from api.core.actors import Actor, signed_in, staff_only
+from api.core.actors import SignedInRequest, signed_in, staff_only
 from api.core.problems import problem_responses
 
 
@@ -49,13 +49,15 @@ class OfficerController(Controller):
     async def queue(
         self,
         queue_service: QueueService,
-        actor: Actor,
+        request: SignedInRequest,
         status: QueueStatus | None = None,
         sla: Sla | None = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> QueuePage:
-        return await queue_service.queue(actor, status=status, sla=sla, cursor=cursor, limit=limit)
+        return await queue_service.queue(
+            request.user, status=status, sla=sla, cursor=cursor, limit=limit
+        )
 
     @post(
         "/applications/{application_id:uuid}/transitions",
@@ -93,9 +95,11 @@ class OfficerController(Controller):
     async def transition(
         self,
         processing: ProcessingService,
-        actor: Actor,
+        request: SignedInRequest,
         application_id: uuid.UUID,
         data: TransitionRequest,
     ) -> ApplicationRead:
-        outcome = await processing.move(actor, application_id, MoveCommand.of_transition(data))
+        outcome = await processing.move(
+            request.user, application_id, MoveCommand.of_transition(data)
+        )
         return outcome.application

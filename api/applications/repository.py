@@ -10,7 +10,7 @@ import asyncpg
 
 from api.applications.access import UnitScope
 from api.applications.calendar import WorkingCalendar
-from api.applications.calendar_store import load_working_calendar
+from api.applications.calendar_store import working_calendar
 from api.applications.events import (
     ApplicationEvent,
     Created,
@@ -252,7 +252,7 @@ class ApplicationRepository:
         self._conn = conn
 
     async def working_calendar(self) -> WorkingCalendar:
-        return await load_working_calendar(self._conn)
+        return await working_calendar(self._conn)
 
     async def citizen_with(self, citizen_id_number: str, phone: str) -> uuid.UUID | None:
         """The account holding both this CCCD number and this (SMS-verified) phone."""

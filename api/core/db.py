@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
 import msgspec
+from litestar.connection import ASGIConnection
+from litestar.types import Scope
 
 Connection = asyncpg.Connection  # re-exported for type hints in repositories
 Pool = asyncpg.Pool
@@ -66,7 +68,26 @@ async def connect(dsn: str) -> asyncpg.Connection:
     return conn
 
 
-async def pool_connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """Litestar dependency body: one pooled connection per request."""
-    async with pool.acquire() as conn:
-        yield conn
+# Where a request keeps its pooled connection (in the ASGI scope's state).
+_REQUEST_CONNECTION = "db_connection"
+
+
+async def request_connection(request: ASGIConnection[Any, Any, Any, Any]) -> asyncpg.Connection:
+    """The ``db`` dependency: the request's one pooled connection, taken when first asked for
+    and given back by ``release_request_connection`` once the response is done
+    (api/core/unit_of_work.py). Not a generator dependency: Litestar wraps those in an exit
+    stack and a cleanup group on every request, ~3 % of a draft's CPU (docs/performance.md)."""
+    state = request.scope.setdefault("state", {})
+    conn: asyncpg.Connection | None = state.get(_REQUEST_CONNECTION)
+    if conn is None:
+        conn = await request.app.state.db_pool.acquire()
+        state[_REQUEST_CONNECTION] = conn
+    return conn
+
+
+async def release_request_connection(scope: Scope) -> None:
+    """Give the request's connection back to the pool, if it took one (an open transaction is
+    rolled back on the way)."""
+    conn = scope.get("state", {}).pop(_REQUEST_CONNECTION, None)
+    if conn is not None:
+        await scope["litestar_app"].state.db_pool.release(conn)

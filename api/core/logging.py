@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -103,6 +103,11 @@ def configure_logging(level: str = "INFO") -> None:
 access_logger = logging.getLogger("api.access")
 
 
+# nginx's "client closed request": the client went away before its answer was complete, so
+# what the app answered (often a 500: Litestar fails a body read cut short) reached nobody.
+CLIENT_CLOSED_REQUEST = 499
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Accept a sane inbound X-Request-ID or make one; echo it and log the request."""
 
@@ -119,24 +124,35 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status_holder = {"status": 0}
+        status = 0
+        answered = client_gone = False
+
+        async def receive_noting_disconnect() -> ReceiveMessage:
+            nonlocal client_gone
+            message = await receive()
+            if message["type"] == "http.disconnect" and not answered:
+                client_gone = True
+            return message
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status, answered
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                status = message["status"]
                 headers = MutableScopeHeaders.from_message(message)
                 headers["X-Request-ID"] = request_id
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
             await send(message)
 
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive_noting_disconnect, send_with_id)
         finally:
             access_logger.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
-                    "status": status_holder["status"],
+                    "status": CLIENT_CLOSED_REQUEST if client_gone else status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )

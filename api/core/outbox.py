@@ -10,8 +10,8 @@ without it, docs/performance.md). Instead:
   (an HTTP request, a worker job);
 * when that unit ends, after its transaction committed, one ``pg_notify('outbox', '')`` is
   sent in its own tiny transaction: ``RelayWaker`` does it for the API (at most one in flight
-  per process, wake-ups asked for meanwhile coalesced into the next one),
-  ``relay_woken_after`` for a worker job.
+  per process, wake-ups asked for meanwhile coalesced into the next one; the request's unit is
+  run by api/core/unit_of_work.py), ``relay_woken_after`` for a worker job.
 
 A wake-up carries nothing: the relay reads whatever the change feed hands out. A lost one (a
 process that died between commit and notify, a failed notify) only waits for the relay's poll.
@@ -24,31 +24,48 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 import asyncpg
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("api.outbox")
 
 OUTBOX_CHANNEL = "outbox"
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _NOTIFY = "SELECT pg_notify('outbox', '')"
 # Between two wake-ups of one process: commits that land meanwhile share the next one.
 WAKE_INTERVAL_SECONDS = 0.002
 
 
-class _Unit:
-    __slots__ = ("wrote_events",)
+class OutboxUnit:
+    """A unit of work (an HTTP request, a worker job) while it runs: ``event_written`` marks it,
+    ``take_wake`` tells once whether it wrote events since last asked."""
+
+    __slots__ = ("_token", "_wrote_events")
 
     def __init__(self) -> None:
-        self.wrote_events = False
+        self._wrote_events = False
+        self._token: Token[OutboxUnit | None] | None = None
+
+    def __enter__(self) -> OutboxUnit:
+        self._token = _unit.set(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _unit.reset(self._token)
+
+    def mark(self) -> None:
+        self._wrote_events = True
+
+    def take_wake(self) -> bool:
+        """True if events were written since the last call (the relay is to be woken)."""
+        wrote, self._wrote_events = self._wrote_events, False
+        return wrote
 
 
 # The unit of work running now. Its object is shared (not copied) with the tasks Litestar
 # starts to resolve dependencies, so a mark made in any of them is seen when the unit ends.
-_unit: ContextVar[_Unit | None] = ContextVar("outbox_unit", default=None)
+_unit: ContextVar[OutboxUnit | None] = ContextVar("outbox_unit", default=None)
 
 
 def event_written() -> None:
@@ -56,7 +73,7 @@ def event_written() -> None:
     ends). Outside any unit (a script, a test) nothing is noted: the relay's poll finds it."""
     unit = _unit.get()
     if unit is not None:
-        unit.wrote_events = True
+        unit.mark()
 
 
 async def wake_relay(conn: asyncpg.Connection | asyncpg.Pool) -> None:
@@ -98,49 +115,16 @@ class RelayWaker:
             await asyncio.shield(task)
 
 
-def relay_wake_middleware(app: ASGIApp) -> ASGIApp:
-    """Each HTTP request that may change something (not GET, HEAD or OPTIONS, which never
-    write events) is a unit of work: one that wrote events wakes the relay (through the app's
-    ``state.relay_waker``) when its response starts, its handler and transaction being done
-    by then, or when it ends without one."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] in _SAFE_METHODS:
-            await app(scope, receive, send)
-            return
-        unit = _Unit()
-        token = _unit.set(unit)
-
-        def wake_if_written() -> None:
-            if unit.wrote_events:
-                unit.wrote_events = False
-                scope["litestar_app"].state.relay_waker.wake()
-
-        async def send_then_wake(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                wake_if_written()
-            await send(message)
-
-        try:
-            await app(scope, receive, send_then_wake)
-        finally:
-            _unit.reset(token)
-            wake_if_written()
-
-    return middleware
-
-
 @asynccontextmanager
 async def relay_woken_after(pool: asyncpg.Pool) -> AsyncIterator[None]:
     """A unit of work outside HTTP (a worker job): wakes the relay at the end if it wrote
     events (its transactions are over by then)."""
-    unit = _Unit()
-    token = _unit.set(unit)
+    unit = OutboxUnit()
     try:
-        yield
+        with unit:
+            yield
     finally:
-        _unit.reset(token)
-        if unit.wrote_events:
+        if unit.take_wake():
             try:
                 await wake_relay(pool)
             except Exception as exc:

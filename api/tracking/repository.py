@@ -9,19 +9,19 @@ from typing import Any
 import asyncpg
 
 from api.applications.calendar import WorkingCalendar
+from api.applications.calendar_store import working_calendar
 
 # Everything the public view needs in one round trip: the application (drafts never have a
 # receipt code; the status test keeps that true even for bad data), its status events in order
 # (the payload's occurred_at is when it happened, a device's time for offline filings; the
-# column is when it was recorded, used if the payload lacks one) and the working calendar.
+# column is when it was recorded, used if the payload lacks one). The working calendar comes
+# from the process's memory (api/applications/calendar_store.py).
 _TRACKING_VIEW = """
 SELECT a.id, a.receipt_code, a.status, a.received_on, a.due_date, a.clock_paused_on,
        a.completed_at, a.applicant->>'full_name' AS applicant_name,
        p.code AS procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS procedure_name_en,
        u.code AS unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
-       ev.to_status, ev.occurred_at, ev.recorded_at,
-       (SELECT array_agg(day) FROM public_holidays) AS holidays,
-       (SELECT array_agg(day) FROM working_weekend_days) AS working_weekend_days
+       ev.to_status, ev.occurred_at, ev.recorded_at
 FROM applications a
 JOIN procedures p ON p.code = a.procedure_code
 JOIN units u ON u.code = a.unit_code
@@ -106,10 +106,7 @@ class TrackingRepository:
                 strict=True,
             )
         ]
-        calendar = WorkingCalendar(
-            row["holidays"] or (), working_weekend_days=row["working_weekend_days"] or ()
-        )
-        return row, events, calendar
+        return row, events, await working_calendar(self._conn)
 
 
 class StatsRepository:
