@@ -18,7 +18,6 @@ import uuid
 from typing import Any
 
 import msgspec
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
@@ -122,6 +121,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 break
         request_id = inbound if inbound and _SAFE_REQUEST_ID.match(inbound) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_bytes = request_id.encode("latin-1")
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 0
@@ -138,8 +138,11 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = request_id
+                # Only this wrapper sets the header, so it is added, not searched for.
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (b"x-request-id", request_id_bytes),
+                ]
             elif message["type"] == "http.response.body" and not message.get("more_body", False):
                 answered = True
             await send(message)

@@ -45,9 +45,9 @@ class RenderedTracking(msgspec.Struct, frozen=True):
     @classmethod
     def remembered(cls, state: State) -> Remembered[str, RenderedTracking]:
         """The process's memory of found answers, by normalised receipt code."""
-        memory: Remembered[str, RenderedTracking] = state.setdefault(
-            "recent_tracking", Remembered(RECENT_TRACKING_SECONDS)
-        )
+        memory: Remembered[str, RenderedTracking] | None = state.get("recent_tracking")
+        if memory is None:
+            memory = state["recent_tracking"] = Remembered(RECENT_TRACKING_SECONDS)
         return memory
 
     def response(self) -> Response[TrackingRead]:

@@ -29,12 +29,13 @@ def remembered_tracking(app: ASGIApp, state: State, path_prefix: str) -> ASGIApp
     """Wrap ``app`` (the Litestar app whose ``state`` is given) so remembered tracking answers
     skip its layers; ``path_prefix`` is the API router's path."""
     track_path = re.compile(re.escape(path_prefix) + r"/track/([^/]+)")
+    recent = RenderedTracking.remembered(state)
 
     async def wrapper(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP and scope["method"] == "GET":
             match = track_path.fullmatch(scope["path"])
             code = normalise_receipt_code(match.group(1)) if match else None
-            rendered = RenderedTracking.remembered(state).get(code) if code else None
+            rendered = recent.get(code) if code else None
             if rendered is not None:
                 client = scope.get("client")
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -16,7 +17,6 @@ from api.applications.calendar import WorkingCalendar
 from api.core.clock import vn_today
 from api.core.masking import mask_name
 from api.core.problems import FieldProblem, validation_failed
-from api.messages import Message
 from api.tracking.labels import status_message
 from api.tracking.repository import StatsRepository, TrackingRepository
 from api.tracking.schemas import (
@@ -60,7 +60,7 @@ def build_timeline(events: Iterable[Mapping[str, Any]]) -> list[TimelineEntry]:
         status = event["to_status"]
         if status == "draft" or (timeline and timeline[-1].status == status):
             continue
-        label_vi, label_en = _in_both_languages(status_message(status))
+        label_vi, label_en = status_labels(status)
         timeline.append(
             TimelineEntry(
                 status=status,
@@ -72,8 +72,12 @@ def build_timeline(events: Iterable[Mapping[str, Any]]) -> list[TimelineEntry]:
     return timeline
 
 
-def _in_both_languages(message: Message) -> tuple[str, str]:
-    """(Vietnamese, English): public tracking answers in both, whatever the request asks."""
+@functools.lru_cache(maxsize=64)
+def status_labels(status: str) -> tuple[str, str]:
+    """The status's public name in (Vietnamese, English): public tracking answers in both,
+    whatever the request asks. Rendered once per status and process (the catalogue is fixed
+    while running)."""
+    message = status_message(status)
     return message.render("vi"), message.render("en")
 
 
@@ -128,7 +132,7 @@ class TrackingService:
             today=vn_today(),
             calendar=calendar,
         )
-        label_vi, label_en = _in_both_languages(status_message(row["status"]))
+        label_vi, label_en = status_labels(row["status"])
         return TrackingRead(
             receipt_code=row["receipt_code"],
             procedure=NamedRef(
