@@ -376,9 +376,9 @@ def main() -> None:
         rss_warm: list[float] | None = None
         header = (
             f"| {'route':<36} | conns | req/s | p50 ms | p95 ms | p99 ms | reference req/s "
-            "| of reference | of pgbench |"
+            "| reference p99 ms | of reference | of pgbench |"
         )
-        rows = [header, "|" + "|".join("---" for _ in range(9)) + "|"]
+        rows = [header, "|" + "|".join("---" for _ in range(10)) + "|"]
         for route in routes(seeded):
             if args.only and route.name not in args.only:
                 continue
@@ -390,13 +390,14 @@ def main() -> None:
                 fig = run_wrk(wrk, api_base, route, route.paths, conns, args.seconds)
                 if rss_warm is None:
                     rss_warm = worker_rss(api.pid)
-                ref_cell, ratio = "", ""
+                ref_cell, ref_p99, ratio = "", "", ""
                 if route.reference:
                     kind, paths = reference_paths(route.reference, codes)
                     ref_route = Route("reference", kind, paths, body=route.body)
                     ref = run_wrk(wrk, ref_base, ref_route, paths, conns, args.seconds)
                     rps = fig.rps / 2 if route.kind == "flow" else fig.rps
                     ref_cell, ratio = f"{ref.rps:.0f}", f"{100 * rps / ref.rps:.0f} %"
+                    ref_p99 = f"{ref.p99:.1f}"
                 of_pg = f"{100 * fig.rps / ceilings[route.pgbench]:.1f} %"
                 label = route.name + (" (pairs: req/s ÷ 2)" if route.kind == "flow" else "")
                 bad = (
@@ -406,7 +407,8 @@ def main() -> None:
                 )
                 row = (
                     f"| {label:<36} | {conns:>5} | {fig.rps:5.0f} | {fig.p50:6.1f} | {fig.p95:6.1f}"
-                    f" | {fig.p99:6.1f} | {ref_cell:>15} | {ratio:>12} | {of_pg:>10} |{bad}"
+                    f" | {fig.p99:6.1f} | {ref_cell:>15} | {ref_p99:>16} | {ratio:>12}"
+                    f" | {of_pg:>10} |{bad}"
                 )
                 rows.append(row)
                 print(row, flush=True)

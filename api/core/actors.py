@@ -146,7 +146,7 @@ staff_only = require_roles("officer", "agency_admin", "system_admin")
 
 # A request that passed one of the guards above: ``request.user`` is its actor. Handlers that
 # take another dependency read it there rather than asking for ``actor`` beside it: two
-# dependencies on the same level are resolved in an anyio task group, which cost ~8 % of a
+# dependencies on the same level are resolved in an anyio task group, which cost ~7 % of a
 # draft's CPU (docs/performance.md).
 SignedInRequest = Request[Actor, Any, State]
 
