@@ -7,6 +7,7 @@ transitions — is looked up in ``MOVES``; a pair that is not in the table is no
 
 from __future__ import annotations
 
+import functools
 from typing import Literal, cast, get_args
 
 import msgspec
@@ -152,8 +153,15 @@ def move_for(status: str, action: str) -> Move | None:
 
 
 def allowed_actions(status: str, parties: frozenset[Party]) -> list[Action]:
-    return [
+    return list(_allowed_actions(status, parties))
+
+
+# Every application of a pull page or a list asks; the table is fixed, so each (status,
+# parties) pair is worked out once per process.
+@functools.lru_cache(maxsize=256)
+def _allowed_actions(status: str, parties: frozenset[Party]) -> tuple[Action, ...]:
+    return tuple(
         action
         for (from_status, action), move in MOVES.items()
         if from_status == status and move.parties & parties
-    ]
+    )

@@ -21,13 +21,14 @@ import asyncpg
 import msgspec
 
 from api.applications.repository import ApplicationRepository
-from api.applications.schemas import DocumentSummary, TimelineEntry
+from api.applications.schemas import DocumentSummary, OfficerNote, TimelineEntry
 from api.applications.state_machine import allowed_actions, parties_of
 from api.applications.views import officer_notes
 from api.core.actors import Actor
 from api.core.changes import FeedPosition, read_changes
 from api.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 from api.notifications.service import InboxService
+from api.sync.lease_holder import LeaseHolder
 from api.sync.leases import lease_holders
 from api.sync.problems import SyncCursorExpired
 from api.sync.repository import SyncRepository
@@ -186,8 +187,10 @@ class PullService:
         leases = await lease_holders(self._conn, ids)
         notes = await officer_notes(ApplicationRepository(self._conn), ids)
         return [
-            msgspec.structs.replace(
-                work_set_record(row, documents[row["id"]], timelines[row["id"]]),
+            work_set_record(
+                row,
+                documents[row["id"]],
+                timelines[row["id"]],
                 lease=leases.get(row["id"]),
                 notes=notes[row["id"]],
             )
@@ -212,7 +215,12 @@ class PullService:
 
 
 def work_set_record(
-    row: asyncpg.Record, documents: list[DocumentSummary], timeline: list[TimelineEntry]
+    row: asyncpg.Record,
+    documents: list[DocumentSummary],
+    timeline: list[TimelineEntry],
+    *,
+    lease: LeaseHolder | None,
+    notes: list[OfficerNote],
 ) -> SyncApplication:
     """One application as a device keeps it (``row`` holds the applications columns)."""
     return SyncApplication(
@@ -233,6 +241,8 @@ def work_set_record(
         allowed_actions=allowed_actions(row["status"], parties_of("staff", row["channel"])),
         documents=documents,
         timeline=timeline,
+        lease=lease,
+        notes=notes,
     )
 
 
