@@ -5,7 +5,7 @@ from typing import Annotated
 
 import asyncpg
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
@@ -17,7 +17,7 @@ from api.catalogue.schemas import (
     ProcedureSummary,
     ServiceLevel,
 )
-from api.core.caching import PUBLIC_REFERENCE, Remembered
+from api.core.caching import PUBLIC_REFERENCE, RenderedAnswer, remembered_answers
 from api.core.pagination import decode_cursor, encode_cursor
 from api.core.problems import NotFound, problem_responses
 
@@ -55,22 +55,22 @@ class ProcedureController(Controller):
         ] = None,
         cursor: Annotated[str | None, Parameter(max_length=200)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
-    ) -> ProcedurePage:
+    ) -> Response[ProcedurePage]:
         text = _CONTROL_CHARACTERS.sub(" ", q or "").strip()
         # The catalogue changes only with a migration (applied before serving): pages are
-        # remembered per process for a minute, well within their public max-age.
-        recent: Remembered[tuple[object, ...], ProcedurePage] = state.setdefault(
-            "recent_catalogue_pages", Remembered(RECENT_PAGE_SECONDS, max_entries=2_000)
+        # remembered rendered per process for a minute, well within their public max-age.
+        recent = remembered_answers(
+            state, "recent_catalogue_pages", RECENT_PAGE_SECONDS, max_entries=2_000
         )
         key = (text, level, agency_level, cursor, limit)
         page = recent.get(key)
         if page is None:
             async with state.db_pool.acquire() as db:
-                page = await _page(
-                    ProcedureRepository(db), text, level, agency_level, cursor, limit
+                page = RenderedAnswer.of(
+                    await _page(ProcedureRepository(db), text, level, agency_level, cursor, limit)
                 )
             recent.put(key, page)
-        return page
+        return page.response()
 
     @get(
         "/{code:str}",

@@ -11,8 +11,11 @@ import re
 import time
 from typing import Any, Generic, TypeVar
 
-from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
+import msgspec
+from litestar import MediaType, Response
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders, State
 from litestar.enums import ScopeType
+from litestar.serialization import encode_json
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 K = TypeVar("K")
@@ -132,3 +135,32 @@ class Remembered(Generic[K, V]):
             if len(self._entries) >= self._max_entries:
                 self._entries.clear()
         self._entries[key] = (now + self._seconds, value)
+
+
+class RenderedAnswer(msgspec.Struct, frozen=True):
+    """A public answer as sent: its JSON body and the ETag of that body. Remembered rendered,
+    a repeated answer costs neither encoding nor hashing."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, value: Any) -> RenderedAnswer:
+        body = encode_json(value)
+        return cls(body, etag_of(body))
+
+    def response(self) -> Response[Any]:
+        """The answer; the ETag goes along, so ``etag_middleware`` does not hash it again."""
+        body: Any = self.body
+        return Response(body, media_type=MediaType.JSON, headers={"ETag": self.etag})
+
+
+def remembered_answers(
+    state: State, name: str, seconds: float, max_entries: int = 10_000
+) -> Remembered[Any, RenderedAnswer]:
+    """The process's memory ``name`` of rendered answers, kept in the app's state (made on
+    first use)."""
+    memory: Remembered[Any, RenderedAnswer] | None = state.get(name)
+    if memory is None:
+        memory = state[name] = Remembered(seconds, max_entries)
+    return memory

@@ -11,13 +11,11 @@ from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
-import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import Parameter
-from litestar.serialization import encode_json
 
-from api.core.caching import PUBLIC_PROGRESS, Remembered, etag_of
+from api.core.caching import PUBLIC_PROGRESS, Remembered, RenderedAnswer, remembered_answers
 from api.core.problems import NotFound, problem_responses
 from api.core.ratelimit import Budget, client_address
 from api.settings import Settings
@@ -36,25 +34,10 @@ TRACK_MISS_WINDOW_SECONDS = 600
 RECENT_TRACKING_SECONDS = float(PUBLIC_PROGRESS.max_age or 0)
 
 
-class RenderedTracking(msgspec.Struct, frozen=True):
-    """A found tracking answer as sent: its JSON body and the ETag of that body."""
-
-    body: bytes
-    etag: str
-
-    @classmethod
-    def remembered(cls, state: State) -> Remembered[str, RenderedTracking]:
-        """The process's memory of found answers, by normalised receipt code."""
-        memory: Remembered[str, RenderedTracking] | None = state.get("recent_tracking")
-        if memory is None:
-            memory = state["recent_tracking"] = Remembered(RECENT_TRACKING_SECONDS)
-        return memory
-
-    def response(self) -> Response[TrackingRead]:
-        # The body is a TrackingRead already encoded (the type parameter keeps it in the
-        # OpenAPI document); the ETag is sent along, so etag_middleware does not hash it again.
-        body: Any = self.body
-        return Response(body, media_type=MediaType.JSON, headers={"ETag": self.etag})
+def recent_tracking(state: State) -> Remembered[str, RenderedAnswer]:
+    """The process's memory of found answers (``TrackingRead`` rendered), by normalised
+    receipt code."""
+    return remembered_answers(state, "recent_tracking", RECENT_TRACKING_SECONDS)
 
 
 UnitCode = Annotated[
@@ -126,7 +109,7 @@ class TrackingController(Controller):
         if failed is not None:
             raise failed  # charged once already, in front of the route (429 or Redis error)
         await charge_tracking_budgets(state, address)
-        recent = RenderedTracking.remembered(state)
+        recent = recent_tracking(state)
         code = normalise_receipt_code(receipt_code)
         remembered = recent.get(code) if code else None
         if remembered is not None:
@@ -141,8 +124,7 @@ class TrackingController(Controller):
                 window_seconds=TRACK_MISS_WINDOW_SECONDS,
             )
             raise NotFound(entry="tracking.problems.receipt-not-found")
-        body = encode_json(tracked)
-        rendered = RenderedTracking(body, etag_of(body))
+        rendered = RenderedAnswer.of(tracked)
         recent.put(tracked.receipt_code, rendered)
         return rendered.response()
 

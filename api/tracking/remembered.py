@@ -1,7 +1,7 @@
 """Repeated tracking look-ups answered before Litestar's routing, DI and response layers.
 
 A found tracking answer is remembered rendered for its public max-age
-(``RenderedTracking``). When a GET names a remembered code, this wrapper charges the same
+(``recent_tracking``). When a GET names a remembered code, this wrapper charges the same
 budgets as the route (the same shared Redis script) and sends the remembered body with the
 headers the route sends (content type, Cache-Control, ETag; 304 for a matching
 If-None-Match). Anything else — a code not remembered, any other method or path — goes
@@ -19,7 +19,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.core.caching import PUBLIC_PROGRESS, send_public_answer
-from api.tracking.controller import CHARGE_FAILED, RenderedTracking, charge_tracking_budgets
+from api.tracking.controller import CHARGE_FAILED, charge_tracking_budgets, recent_tracking
 from api.tracking.service import normalise_receipt_code
 
 _CACHE_CONTROL = PUBLIC_PROGRESS.to_header().encode("latin-1")
@@ -29,7 +29,7 @@ def remembered_tracking(app: ASGIApp, state: State, path_prefix: str) -> ASGIApp
     """Wrap ``app`` (the Litestar app whose ``state`` is given) so remembered tracking answers
     skip its layers; ``path_prefix`` is the API router's path."""
     track_path = re.compile(re.escape(path_prefix) + r"/track/([^/]+)")
-    recent = RenderedTracking.remembered(state)
+    recent = recent_tracking(state)
 
     async def wrapper(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP and scope["method"] == "GET":
