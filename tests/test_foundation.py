@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -12,7 +13,7 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.core.logging import request_id_middleware
+from api.core.logging import new_request_id, request_id_middleware
 from api.core.problems import EXCEPTION_HANDLERS
 from api.migrate import apply_migrations, discover
 from api.settings import Settings
@@ -72,6 +73,12 @@ async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) ->
     missing = await client.get("/no/such/route")
     body = problem(missing, 404, "not-found")
     assert missing.headers["x-request-id"] == body["request_id"]
+
+
+def test_request_ids_made_here_are_unique_and_would_be_accepted_back() -> None:
+    made = [new_request_id() for _ in range(1_000)]
+    assert len(set(made)) == len(made)
+    assert all(re.fullmatch(r"[0-9a-f]{28}", request_id) for request_id in made)
 
 
 async def test_problem_language_follows_accept_language(client: httpx.AsyncClient) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 from litestar import MediaType, Response
-from litestar.datastructures import CacheControlHeader, MutableScopeHeaders, State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.enums import ScopeType
 from litestar.serialization import encode_json
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -56,10 +56,11 @@ def etag_middleware(app: ASGIApp) -> ASGIApp:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                if message["status"] == 200 and _PUBLIC.search(
-                    (headers.get("cache-control") or "").encode("latin-1")
-                ):
+                cache_control = next(
+                    (v for k, v in message.get("headers", ()) if k.lower() == b"cache-control"),
+                    b"",
+                )
+                if message["status"] == 200 and _PUBLIC.search(cache_control):
                     start = message
                     return
             elif message["type"] == "http.response.body" and start is not None:

@@ -10,11 +10,12 @@ formatter masks them in the message, in every extra field and in tracebacks
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from typing import Any
 
 import msgspec
@@ -102,6 +103,26 @@ def configure_logging(level: str = "INFO") -> None:
 access_logger = logging.getLogger("api.access")
 
 
+class _RequestIds:
+    """Request ids are to be unique, not secret: a random prefix per process and a counter
+    (``uuid4`` read the system's random source for every request). A forked child takes a
+    prefix of its own."""
+
+    def __init__(self) -> None:
+        self.renew()
+        os.register_at_fork(after_in_child=self.renew)
+
+    def renew(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._numbers = itertools.count(1)
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._numbers):012x}"
+
+
+new_request_id = _RequestIds().next
+
+
 # nginx's "client closed request": the client went away before its answer was complete, so
 # what the app answered (often a 500: Litestar fails a body read cut short) reached nobody.
 CLIENT_CLOSED_REQUEST = 499
@@ -119,7 +140,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             if name == b"x-request-id":
                 inbound = value.decode("latin-1")
                 break
-        request_id = inbound if inbound and _SAFE_REQUEST_ID.match(inbound) else uuid.uuid4().hex
+        request_id = inbound if inbound and _SAFE_REQUEST_ID.match(inbound) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_bytes = request_id.encode("latin-1")
         token = request_id_var.set(request_id)
