@@ -1,6 +1,7 @@
-"""Each HTTP request is a unit of work: it takes at most one pooled connection (the ``db``
-dependency, ``request_connection``), gives it back once its response is done, and, when it may
-have changed something, wakes the outbox relay if it wrote events (api/core/outbox.py)."""
+"""Each HTTP request is a unit of work: the pooled connection its handler works on (the ``db``
+dependency, ``request_connection``) goes back to the pool once the response is done, and a
+request that may have changed something wakes the outbox relay if it wrote events
+(api/core/outbox.py)."""
 
 from __future__ import annotations
 
