@@ -38,13 +38,12 @@ from playwright.async_api import Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.core.passwords import hash_password  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from bench.seed import QUEUE_UNIT, seed_applications  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.lossy_proxy import LinkProfile, SlowLink  # noqa: E402
-from tests.support import staff  # noqa: E402
+from tests.support import staff_with_password  # noqa: E402
 
 ADMIN_DSN = os.environ.get(
     "BENCH_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -115,14 +114,7 @@ async def seed(dsn: str, settings: Settings, applications: int) -> str:
     try:
         await seed_applications(conn, applications)
         await conn.execute(_AS_FILED, json.dumps(APPLICANT), json.dumps(FORM))
-        staff_id, _ = await staff(conn, settings, unit_code=QUEUE_UNIT)
-        username = "bench" + uuid.uuid4().hex[:8]
-        await conn.execute(
-            "UPDATE staff SET username = $2, password_hash = $3 WHERE id = $1",
-            staff_id,
-            username,
-            hash_password(PASSWORD),
-        )
+        username, _ = await staff_with_password(conn, settings, PASSWORD, unit_code=QUEUE_UNIT)
         return username
     finally:
         await conn.close()

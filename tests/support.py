@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from api.core.db import create_pool
+from api.core.passwords import hash_password
 from api.core.storage import ObjectStorage
 from api.core.tokens import TokenSigner
 from api.documents.cleanup import SweepResult, sweep_staging_uploads
@@ -89,6 +90,22 @@ async def staff(
         agency_code,
     )
     return staff_id, await _session(conn, settings, staff_id=staff_id)
+
+
+async def staff_with_password(
+    conn: asyncpg.Connection, settings: Settings, password: str, *, unit_code: str = "00004"
+) -> tuple[str, dict[str, str]]:
+    """An officer of ``unit_code`` who can also sign in on the login form with ``password``:
+    (username, API headers)."""
+    staff_id, headers = await staff(conn, settings, unit_code=unit_code)
+    username = "cb" + uuid.uuid4().hex[:10]
+    await conn.execute(
+        "UPDATE staff SET username = $2, password_hash = $3 WHERE id = $1",
+        staff_id,
+        username,
+        hash_password(password),
+    )
+    return username, headers
 
 
 async def draft_application(

@@ -4,7 +4,6 @@ citizen's application submitted through the API, and the officer's sign-in throu
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,10 @@ import httpx
 from playwright.sync_api import Locator, Page, expect
 
 from api.core.db import connect
-from api.core.passwords import hash_password
 from api.settings import Settings
 from tests.browser.conftest import fetch, run, screenshot
 from tests.browser.flows import fill_residence_fields
-from tests.support import citizen, staff
+from tests.support import citizen, staff_with_password
 from tests.test_applications import store_documents, submitted
 
 PASSWORD = "mat-khau-thu-nghiem-1"
@@ -47,15 +45,7 @@ def officer(settings: Settings, unit_code: str = "00004") -> tuple[str, dict[str
     async def make() -> tuple[str, dict[str, str]]:
         conn = await connect(settings.database_url)
         try:
-            staff_id, headers = await staff(conn, settings, unit_code=unit_code)
-            username = "cb" + uuid.uuid4().hex[:10]
-            await conn.execute(
-                "UPDATE staff SET username = $2, password_hash = $3 WHERE id = $1",
-                staff_id,
-                username,
-                hash_password(PASSWORD),
-            )
-            return username, headers
+            return await staff_with_password(conn, settings, PASSWORD, unit_code=unit_code)
         finally:
             await conn.close()
 
