@@ -109,13 +109,10 @@ async def test_public_reference_answers_revalidate_with_304(
     assert stale.status_code == 200 and stale.content == first.content
 
 
-async def test_tracking_revalidates_and_personal_answers_get_no_etag(
-    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
-) -> None:
-    citizen_id, headers = await support.citizen(db, settings)
-    me = await client.get("/api/v1/me", headers=headers)
-    assert me.status_code == 200 and "etag" not in me.headers
-    code = f"00004-{uuid.uuid4().int % 10**6:06d}-0001"
+async def _submitted_with_a_code(db: asyncpg.Connection, settings: Settings) -> str:
+    """A citizen's application, submitted and given a receipt code: the code."""
+    citizen_id, _ = await support.citizen(db, settings)
+    code = f"00004-{uuid.uuid4().int % 10**6:06d}-{uuid.uuid4().int % 10**4:04d}"
     application_id = await support.draft_application(db, citizen_id)
     await db.execute(
         "UPDATE applications SET status = 'submitted', receipt_code = $2,"
@@ -123,6 +120,16 @@ async def test_tracking_revalidates_and_personal_answers_get_no_etag(
         application_id,
         code,
     )
+    return code
+
+
+async def test_tracking_revalidates_and_personal_answers_get_no_etag(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    _, headers = await support.citizen(db, settings)
+    me = await client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200 and "etag" not in me.headers
+    code = await _submitted_with_a_code(db, settings)
     first = await client.get(f"/api/v1/track/{code}")
     assert first.status_code == 200, first.text
     again = await client.get(
@@ -136,21 +143,13 @@ async def test_tracking_revalidates_and_personal_answers_get_no_etag(
 async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after_max_age(
     client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
 ) -> None:
-    citizen_id, _ = await support.citizen(db, settings)
-    code = f"00004-{uuid.uuid4().int % 10**6:06d}-0002"
-    application_id = await support.draft_application(db, citizen_id)
-    await db.execute(
-        "UPDATE applications SET status = 'submitted', receipt_code = $2,"
-        " received_on = current_date, due_date = current_date + 5 WHERE id = $1",
-        application_id,
-        code,
-    )
+    code = await _submitted_with_a_code(db, settings)
     first = await client.get(f"/api/v1/track/{code}")
     assert first.status_code == 200, first.text
     assert first.headers["etag"] == etag_of(first.content)
     assert set(first.headers["cache-control"].split(", ")) == {"public", "max-age=5"}
     assert first.headers["content-type"] == "application/json"
-    await db.execute("UPDATE applications SET status = 'received' WHERE id = $1", application_id)
+    await db.execute("UPDATE applications SET status = 'received' WHERE receipt_code = $1", code)
     # Within the max-age shared caches may serve the old answer, and so does the API's memory
     # (sent in front of Litestar, api/tracking/remembered.py): the same body and headers, a 304
     # for its tag, without reading the changed row.
