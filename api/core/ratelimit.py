@@ -39,22 +39,19 @@ KEY_PREFIX = "ratelimit"
 # The moving window of ``limits`` (acquire_moving_window.lua) over several lists at once, for a
 # batch of charges applied in order. Per charge every budget is looked at first; only if none is
 # used up are the spending ones spent. KEYS: the lists of every charge, one after the other;
-# ARGV: now, the number of charges, then per charge its number of lists followed by limit,
-# window seconds and amount (0 = only look) per list. Returns per charge the 1-based position
-# of its first used-up budget, or 0.
+# ARGV[1]: now; ARGV[2]: the charges as JSON, per charge per list [limit, window seconds, amount
+# (0 = only look)] — one argument for the whole batch, since redis-py packs every argument on its
+# own and that packing was most of a charge's cost. Returns per charge the 1-based position of
+# its first used-up budget, or 0.
 _CHARGE = """
 local now = tonumber(ARGV[1])
 local results = {}
 local k = 0
-local a = 3
-for c = 1, tonumber(ARGV[2]) do
-    local n = tonumber(ARGV[a])
-    a = a + 1
+for c, lists in ipairs(cjson.decode(ARGV[2])) do
     local refused = 0
-    for i = 1, n do
-        local limit = tonumber(ARGV[a + 3 * i - 3])
-        local expiry = tonumber(ARGV[a + 3 * i - 2])
-        local amount = math.max(tonumber(ARGV[a + 3 * i - 1]), 1)
+    for i, list in ipairs(lists) do
+        local limit, expiry = list[1], list[2]
+        local amount = math.max(list[3], 1)
         local entry = redis.call('lindex', KEYS[k + i], limit - amount)
         if amount > limit or (entry and tonumber(entry) >= now - expiry) then
             refused = i
@@ -62,21 +59,18 @@ for c = 1, tonumber(ARGV[2]) do
         end
     end
     if refused == 0 then
-        for i = 1, n do
-            local amount = tonumber(ARGV[a + 3 * i - 1])
-            if amount > 0 then
-                local limit = tonumber(ARGV[a + 3 * i - 3])
-                for _ = 1, amount do
+        for i, list in ipairs(lists) do
+            if list[3] > 0 then
+                for _ = 1, list[3] do
                     redis.call('lpush', KEYS[k + i], now)
                 end
-                redis.call('ltrim', KEYS[k + i], 0, limit - 1)
-                redis.call('expire', KEYS[k + i], tonumber(ARGV[a + 3 * i - 2]))
+                redis.call('ltrim', KEYS[k + i], 0, list[1] - 1)
+                redis.call('expire', KEYS[k + i], list[2])
             end
         end
     end
     results[c] = refused
-    k = k + n
-    a = a + 3 * n
+    k = k + #lists
 end
 return results
 """
@@ -85,10 +79,11 @@ MAX_CHARGES_PER_SCRIPT = 256
 
 
 class _Charge(msgspec.Struct):
-    """One ``charge`` call waiting for its batch: its lists, their arguments and the answer."""
+    """One ``charge`` call waiting for its batch: its lists, their [limit, window, amount] and
+    the answer."""
 
     keys: list[str]
-    args: list[int]
+    lists: list[tuple[int, int, int]]
     answer: asyncio.Future[int]
 
 
@@ -148,13 +143,13 @@ class RateLimiter:
         the process's concurrent charges: raise the 429 problem for the first one used up
         (then nothing is spent)."""
         keys: list[str] = []
-        args: list[int] = []
+        lists: list[tuple[int, int, int]] = []
         for budget in budgets:
             item = RateLimitItemPerSecond(budget.limit, budget.window_seconds)
             keys.append(f"{self._prefix}:{item.key_for(budget.bucket, budget.key)}")
-            args += [budget.limit, item.get_expiry(), 1 if budget.spend else 0]
+            lists.append((budget.limit, item.get_expiry(), 1 if budget.spend else 0))
         answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._waiting.append(_Charge(keys, args, answer))
+        self._waiting.append(_Charge(keys, lists, answer))
         if self._sender is None:
             self._sender = asyncio.create_task(self._send_waiting())
         refused = await answer
@@ -170,14 +165,10 @@ class RateLimiter:
             while self._waiting:
                 batch = self._waiting[:MAX_CHARGES_PER_SCRIPT]
                 del self._waiting[:MAX_CHARGES_PER_SCRIPT]
-                keys: list[str] = []
-                args: list[float] = [time.time(), len(batch)]
-                for charge in batch:
-                    keys += charge.keys
-                    args.append(len(charge.keys))
-                    args += charge.args
+                keys = [key for charge in batch for key in charge.keys]
+                lists = msgspec.json.encode([charge.lists for charge in batch])
                 try:
-                    refused = await self._charge(keys=keys, args=args)
+                    refused = await self._charge(keys=keys, args=[time.time(), lists])
                 except Exception as exc:
                     # The charges that arrived while this script was on its way fail with it
                     # too: none waits longer for Redis than it would have alone.
