@@ -11,6 +11,9 @@ and prints, in one run:
   - pgbench: single-row INSERT+COMMIT TPS and select-only TPS (16 clients);
   - per route, at each connection count: req/s, p50/p95/p99, the ratio to the reference doing
     the same database work and to pgbench;
+  - per route and connection count, the CPU time per request of the server (its workers), of
+    PostgreSQL and of Redis, for the API and for the reference: where the cores went, a figure
+    that moves less between runs on a shared machine than req/s;
   - the API workers' RSS after start, after a warm-up and at the end.
 wrk is installed with apt-get if missing (as root). Only loopback; every run is bounded in time.
 """
@@ -81,6 +84,7 @@ class Route:
 
 @dataclass
 class Figure:
+    requests: int
     rps: float
     p50: float
     p95: float
@@ -177,6 +181,7 @@ def run_wrk(wrk: str, base: str, route: Route, paths: list[str], conns: int, sec
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     r = json.loads(line.removeprefix("RESULT "))
     return Figure(
+        requests=r["requests"],
         rps=r["requests"] / (r["duration_us"] / 1e6),
         p50=r["p50_us"] / 1000,
         p95=r["p95_us"] / 1000,
@@ -213,6 +218,48 @@ def _rss_mib(pid: int) -> float:
 
 def worker_rss(master: int) -> list[float]:
     return [_rss_mib(pid) for pid in _processes(master)]
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds (user + system) used so far by a server's processes, PostgreSQL's and
+    Redis's."""
+
+    server: float
+    postgres: float
+    redis: float
+
+    def per_request_us(self, since: CpuUse, requests: int) -> CpuUse:
+        """Microseconds of each per request, from ``since`` to this reading."""
+        n = max(requests, 1) / 1e6
+        return CpuUse(
+            (self.server - since.server) / n,
+            (self.postgres - since.postgres) / n,
+            (self.redis - since.redis) / n,
+        )
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def cpu_use(master: int) -> CpuUse:
+    """The server ``master`` and its workers, every PostgreSQL process and every Redis one."""
+    by_name = {"postgres": 0.0, "redis-server": 0.0}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                name = (entry / "comm").read_text().strip()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if name in by_name:
+                by_name[name] += _cpu_seconds(int(entry.name))
+    server = _cpu_seconds(master) + sum(_cpu_seconds(pid) for pid in _processes(master))
+    return CpuUse(server, by_name["postgres"], by_name["redis-server"])
 
 
 def _wait_for(url: str) -> None:
@@ -379,6 +426,11 @@ def main() -> None:
             "| reference p99 ms | of reference | of pgbench |"
         )
         rows = [header, "|" + "|".join("---" for _ in range(10)) + "|"]
+        cpu_rows = [
+            f"| {'route':<36} | conns | API | its PostgreSQL | its Redis | reference "
+            "| its PostgreSQL |",
+            "|" + "|".join("---" for _ in range(7)) + "|",
+        ]
         for route in routes(seeded):
             if args.only and route.name not in args.only:
                 continue
@@ -387,14 +439,20 @@ def main() -> None:
                 required = [d["code"] for d in procedure["required_documents"] if d["required"]]
                 asyncio.run(_documents(dsn, required))
             for conns in args.connections:
+                before = cpu_use(api.pid)
                 fig = run_wrk(wrk, api_base, route, route.paths, conns, args.seconds)
+                api_cpu = cpu_use(api.pid).per_request_us(before, fig.requests)
                 if rss_warm is None:
                     rss_warm = worker_rss(api.pid)
                 ref_cell, ref_p99, ratio = "", "", ""
+                ref_cpu_cells = "| | |"
                 if route.reference:
                     kind, paths = reference_paths(route.reference, codes)
                     ref_route = Route("reference", kind, paths, body=route.body)
+                    before = cpu_use(reference.pid)
                     ref = run_wrk(wrk, ref_base, ref_route, paths, conns, args.seconds)
+                    ref_cpu = cpu_use(reference.pid).per_request_us(before, ref.requests)
+                    ref_cpu_cells = f"| {ref_cpu.server:9.0f} | {ref_cpu.postgres:14.0f} |"
                     rps = fig.rps / 2 if route.kind == "flow" else fig.rps
                     ref_cell, ratio = f"{ref.rps:.0f}", f"{100 * rps / ref.rps:.0f} %"
                     ref_p99 = f"{ref.p99:.1f}"
@@ -412,9 +470,16 @@ def main() -> None:
                 )
                 rows.append(row)
                 print(row, flush=True)
+                cpu_rows.append(
+                    f"| {label:<36} | {conns:>5} | {api_cpu.server:3.0f} "
+                    f"| {api_cpu.postgres:14.0f} | {api_cpu.redis:9.0f} {ref_cpu_cells}"
+                )
         rss_end = worker_rss(api.pid)
         print()
         print("\n".join(rows))
+        print()
+        print("CPU µs per request (flows: per request, not per pair)")
+        print("\n".join(cpu_rows))
         print()
         fmt = ", ".join
         print(f"API worker RSS MiB after start:   {fmt(f'{x:.0f}' for x in rss_start)}")
