@@ -16,7 +16,7 @@ from litestar.types import ASGIApp
 
 from api.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from api.agency.routes import ROUTES as AGENCY_ROUTES
-from api.applications.receipts import ReceiptCodes
+from api.applications.receipts import RECEIPT_NUMBERING_SESSION, ReceiptCodes
 from api.applications.routes import ROUTES as APPLICATION_ROUTES
 from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.clients.webpush import load_vapid_keys
@@ -62,9 +62,14 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             reset=skip_session_reset,
         )
         relay_waker = RelayWaker(pool)
-        # Receipt numbers, each in a short transaction of its own (api/applications/receipts.py).
+        # Receipt numbers, each in a short transaction of its own that does not wait for its
+        # WAL flush (api/applications/receipts.py says why that never reissues a number).
         receipt_pool = await create_pool(
-            settings.database_url, min_size=1, max_size=2, reset=skip_session_reset
+            settings.database_url,
+            min_size=1,
+            max_size=2,
+            reset=skip_session_reset,
+            server_settings=RECEIPT_NUMBERING_SESSION,
         )
         receipt_codes: ReceiptCodes = app.state.receipt_codes
         receipt_codes.number_on(receipt_pool)

@@ -11,6 +11,15 @@ check passed: the row is locked for one statement. A submit that fails after tha
 database refusing the write) leaves a gap in the day's numbering, as unused offline blocks do;
 a number is never given out twice.
 
+Those short transactions commit without waiting for their WAL flush
+(``RECEIPT_NUMBERING_SESSION``), so the row is free again as soon as the UPSERT is done rather
+than after a disk write: under load the flush was most of the time each submit of a unit
+waited for the previous one's number. It cannot give a number out twice: the number reaches
+a citizen only through the submit that carries it, whose own commit does wait for its flush,
+and the WAL is flushed in order, so the counter's commit (written before) is on disk by then.
+A crash can lose only counter commits whose numbers no committed application holds; the
+counter then hands them out again, to their first holders in effect.
+
 The three-character check segment is a keyed hash of the rest, so the day's codes of a unit
 cannot be walked by counting: a guessed number almost always misses (1 in 32,768 hits), and
 misses are what public tracking's tight per-address budget counts. Only the server holds the
@@ -30,6 +39,8 @@ from api.core.clock import VN_TZ
 from api.core.problems import Problem
 
 MAX_NUMBER_PER_DAY = 9999  # four digits; receipt_counters enforces it too
+# Session settings of the API's numbering connections (see the module's docstring).
+RECEIPT_NUMBERING_SESSION = {"synchronous_commit": "off"}
 
 _ALLOCATE = """
 INSERT INTO receipt_counters (unit_code, day, last_number)

@@ -46,9 +46,11 @@ async def create_pool(
     min_size: int = 1,
     max_size: int = 10,
     reset: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+    server_settings: dict[str, str] | None = None,
 ) -> asyncpg.Pool:
     """``reset``: what returning a connection runs besides asyncpg's rollback (None: asyncpg's
-    full session reset)."""
+    full session reset); ``server_settings``: session settings of every connection, besides
+    the application name and time zone."""
     pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,
@@ -56,7 +58,11 @@ async def create_pool(
         reset=reset,
         init=init_connection,
         command_timeout=30,
-        server_settings={"application_name": "motcua-api", "timezone": "UTC"},
+        server_settings={
+            "application_name": "motcua-api",
+            "timezone": "UTC",
+            **(server_settings or {}),
+        },
     )
     assert pool is not None
     return pool
