@@ -41,7 +41,7 @@ from api.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from api.push.routes import ROUTES as PUSH_ROUTES
 from api.settings import Settings, load_settings
 from api.sync.routes import ROUTES as SYNC_ROUTES
-from api.tracking.remembered import remembered_tracking
+from api.tracking.front import tracking_in_front
 from api.tracking.routes import ROUTES as TRACKING_ROUTES
 from api.web.static import pwa_routes
 from api.webhooks.routes import ROUTES as WEBHOOK_ROUTES
@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def create_asgi_app(settings: Settings | None = None) -> ASGIApp:
     """What servers run: the app wrapped so even unrouted requests get a request id and a log
-    line (Litestar's own middleware only wraps matched routes), and remembered tracking
-    answers are sent without going through Litestar."""
+    line (Litestar's own middleware only wraps matched routes), and found tracking answers
+    are sent without going through Litestar."""
     app = create_app(settings)
-    return request_id_middleware(remembered_tracking(answer_options(app), app.state, API_PREFIX))
+    return request_id_middleware(tracking_in_front(answer_options(app), app.state, API_PREFIX))

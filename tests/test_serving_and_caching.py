@@ -1,6 +1,6 @@
 """Production serving and HTTP caching: the httptools head cap, WEB_CONCURRENCY, ETag/304 on
-public answers (never on personal ones), remembered tracking answers that expire with their
-max-age, and rate-limit budgets charged in one round trip."""
+public answers (never on personal ones), tracking answered in front of Litestar and remembered
+until their max-age, and rate-limit budgets charged in one round trip."""
 
 from __future__ import annotations
 
@@ -24,8 +24,13 @@ from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.serving import MAX_REQUEST_HEAD_BYTES, web_concurrency
 from api.settings import Settings
-from api.tracking.controller import CHARGE_FAILED, RECENT_TRACKING_SECONDS, recent_tracking
-from api.tracking.remembered import remembered_tracking
+from api.tracking.controller import (
+    ALREADY_CHARGED,
+    CHARGE_FAILED,
+    RECENT_TRACKING_SECONDS,
+    recent_tracking,
+)
+from api.tracking.front import tracking_in_front
 from tests import support
 from tests.conftest import ServedApp, free_port
 
@@ -151,7 +156,7 @@ async def test_a_remembered_tracking_answer_is_the_same_and_a_change_shows_after
     assert first.headers["content-type"] == "application/json"
     await db.execute("UPDATE applications SET status = 'received' WHERE receipt_code = $1", code)
     # Within the max-age shared caches may serve the old answer, and so does the API's memory
-    # (sent in front of Litestar, api/tracking/remembered.py): the same body and headers, a 304
+    # (sent in front of Litestar, api/tracking/front.py): the same body and headers, a 304
     # for its tag, without reading the changed row.
     again = await client.get(f"/api/v1/track/{code}")
     assert again.content == first.content
@@ -195,10 +200,45 @@ async def test_a_redis_error_in_front_of_the_route_is_handed_to_the_route(
         "client": ("203.0.113.9", 1234),
     }
     try:
-        await remembered_tracking(route, state, "/api/v1")(scope, None, nothing_sent)  # type: ignore[arg-type]
+        await tracking_in_front(route, state, "/api/v1")(scope, None, nothing_sent)  # type: ignore[arg-type]
     finally:
         await state.rate_limiter.close()
     assert len(handed) == 1 and isinstance(handed[0], RedisError)
+
+
+async def test_a_code_found_nowhere_or_a_database_error_goes_to_the_route_already_charged(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    # In front of the route: the budget is charged, then the code is looked for; the route gets
+    # what could not be answered there, marked as charged (it charges nothing more).
+    handed: list[dict[str, object]] = []
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        handed.append(dict(scope["state"]))
+
+    async def nothing_sent(message: object) -> None:
+        raise AssertionError(message)
+
+    unreachable = await asyncpg.create_pool(f"postgresql://127.0.0.1:{free_port()}/x", min_size=0)
+    reachable = await asyncpg.create_pool(settings.database_url, min_size=0, max_size=1)
+    state = State({"settings": settings})
+    state.rate_limiter = RateLimiter(settings.redis_url)
+    try:
+        for pool in (reachable, unreachable):
+            state.db_pool = pool
+            scope = {
+                "type": "http",
+                "method": "GET",
+                "path": "/api/v1/track/00004-000001-0001",
+                "headers": [],
+                "client": (f"203.0.113.{len(handed) + 20}", 1234),
+            }
+            await tracking_in_front(route, state, "/api/v1")(scope, None, nothing_sent)  # type: ignore[arg-type]
+    finally:
+        await state.rate_limiter.close()
+        await reachable.close()
+        await unreachable.close()
+    assert handed == [{ALREADY_CHARGED: True}, {ALREADY_CHARGED: True}]
 
 
 async def test_charge_spends_and_checks_in_one_call_and_spends_nothing_when_refused(

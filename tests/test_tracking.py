@@ -334,7 +334,7 @@ async def test_lookups_are_rate_limited_per_address(
     for _ in range(settings.track_per_ip_limit):
         assert (await client.get(f"/api/v1/track/{code}")).status_code == 200
     # The code is remembered now, so the refusal is decided in front of Litestar
-    # (api/tracking/remembered.py) and handed to the route: the same 429 problem.
+    # (api/tracking/front.py) and handed to the route: the same 429 problem.
     limited = await client.get(f"/api/v1/track/{code}")
     body = problem(limited, 429, "rate-limited")
     assert 0 < int(limited.headers["retry-after"]) <= settings.track_per_ip_window_seconds
@@ -342,6 +342,23 @@ async def test_lookups_are_rate_limited_per_address(
     # Another address is unaffected.
     other = {"X-Forwarded-For": f"203.0.113.{random.randrange(1, 250)}"}
     assert (await client.get(f"/api/v1/track/{code}", headers=other)).status_code == 200
+
+
+async def test_every_lookup_spends_the_general_budget_once_found_or_not(
+    client: httpx.AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    # Found answers are sent in front of Litestar and the rest by the route after the charge
+    # made in front: neither path may charge twice.
+    procedure = (await _procedures(db))[0]
+    _, code = await _application(db, procedure=procedure, due_date=vn_today())
+    caller = {"X-Forwarded-For": f"198.51.100.{random.randrange(1, 250)}"}
+    misses = 5
+    for _ in range(misses):
+        response = await client.get(f"/api/v1/track/{_receipt_code(BAT_XAT)}", headers=caller)
+        problem(response, 404, "not-found")
+    for _ in range(settings.track_per_ip_limit - misses):
+        assert (await client.get(f"/api/v1/track/{code}", headers=caller)).status_code == 200
+    problem(await client.get(f"/api/v1/track/{code}", headers=caller), 429, "rate-limited")
 
 
 async def test_failed_lookups_exhaust_a_smaller_budget_that_blocks_every_lookup(

@@ -30,7 +30,7 @@ TRACK_MISS_WINDOW_SECONDS = 600
 # nor hashing. The answer is the same for everyone (no personal data beyond the masked name,
 # both languages in it). Look-ups that find nothing are never remembered (they reach the
 # database and spend the failed-look-up budget), and budgets are charged before any answer is
-# sent, remembered or not (api/tracking/remembered.py sends remembered ones before Litestar).
+# sent, remembered or not (api/tracking/front.py sends found ones before Litestar).
 RECENT_TRACKING_SECONDS = float(PUBLIC_PROGRESS.max_age or 0)
 
 
@@ -57,8 +57,10 @@ async def _count_request(request: Request[Any, Any, State], bucket: str) -> None
     )
 
 
-# Request-state key: the exception charging the budgets raised in api.tracking.remembered.
+# Request-state keys set in api.tracking.front: the exception charging the budgets raised
+# there; True when the budgets were charged there.
 CHARGE_FAILED = "tracking_charge_failed"
+ALREADY_CHARGED = "tracking_already_charged"
 
 
 async def charge_tracking_budgets(state: State, address: str) -> None:
@@ -71,6 +73,21 @@ async def charge_tracking_budgets(state: State, address: str) -> None:
         ),
         Budget("track-miss-ip", address, TRACK_MISS_LIMIT, TRACK_MISS_WINDOW_SECONDS, spend=False),
     )
+
+
+async def found_answer(state: State, code: str) -> RenderedAnswer | None:
+    """The rendered answer for a normalised receipt code: remembered, or read from the
+    database and remembered; None if no application has the code."""
+    recent = recent_tracking(state)
+    answer = recent.get(code)
+    if answer is None:
+        async with state.db_pool.acquire() as db:
+            tracked = await TrackingService(db).track(code)
+        if tracked is None:
+            return None
+        answer = RenderedAnswer.of(tracked)
+        recent.put(tracked.receipt_code, answer)
+    return answer
 
 
 class TrackingController(Controller):
@@ -105,18 +122,15 @@ class TrackingController(Controller):
     ) -> Response[TrackingRead]:
         state = request.app.state
         address = client_address(request)
-        failed = request.scope.get("state", {}).pop(CHARGE_FAILED, None)
+        handed = request.scope.get("state", {})
+        failed = handed.pop(CHARGE_FAILED, None)
         if failed is not None:
             raise failed  # charged once already, in front of the route (429 or Redis error)
-        await charge_tracking_budgets(state, address)
-        recent = recent_tracking(state)
+        if not handed.pop(ALREADY_CHARGED, False):
+            await charge_tracking_budgets(state, address)
         code = normalise_receipt_code(receipt_code)
-        remembered = recent.get(code) if code else None
-        if remembered is not None:
-            return remembered.response()
-        async with state.db_pool.acquire() as db:
-            tracked = await TrackingService(db).track(receipt_code)
-        if tracked is None:
+        answer = await found_answer(state, code) if code else None
+        if answer is None:
             await state.rate_limiter.hit(
                 "track-miss-ip",
                 address,
@@ -124,9 +138,7 @@ class TrackingController(Controller):
                 window_seconds=TRACK_MISS_WINDOW_SECONDS,
             )
             raise NotFound(entry="tracking.problems.receipt-not-found")
-        rendered = RenderedAnswer.of(tracked)
-        recent.put(tracked.receipt_code, rendered)
-        return rendered.response()
+        return answer.response()
 
 
 class PublicStatsController(Controller):
