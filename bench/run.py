@@ -240,11 +240,15 @@ class CpuUse:
 
 
 def _cpu_seconds(pid: int) -> float:
+    """CPU of the process and of its children that have exited: a PostgreSQL backend or
+    autovacuum worker that ends during a run moves its time to the postmaster's children
+    counters instead of taking it out of the sum."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    # utime, stime, cutime, cstime
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_use(master: int) -> CpuUse:
