@@ -18,7 +18,7 @@ waited for the previous one's number. It cannot give a number out twice: the num
 a citizen only through the submit that carries it, whose own commit does wait for its flush,
 and the WAL is flushed in order, so the counter's commit (written before) is on disk by then.
 A crash can lose only counter commits whose numbers no committed application holds; the
-counter then hands them out again, to their first holders in effect.
+counter hands those numbers out again, and each still ends up on one application only.
 
 The three-character check segment is a keyed hash of the rest, so the day's codes of a unit
 cannot be walked by counting: a guessed number almost always misses (1 in 32,768 hits), and
