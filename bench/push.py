@@ -44,6 +44,7 @@ from api.clients.webpush import b64url  # noqa: E402
 from api.core.outbox import wake_relay  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.processes import cpu_seconds  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.support import citizen, draft_application  # noqa: E402
 
@@ -240,12 +241,6 @@ def _wait_alive(origin: str) -> None:
         except httpx.HTTPError:
             time.sleep(0.1)
     raise RuntimeError("the push service did not start")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _relay_ready(conn: asyncpg.Connection) -> None:

@@ -47,6 +47,7 @@ from api.applications.repository import QUEUE_DEFAULT_STATUSES, _queue_sql  # no
 from api.core.db import connect  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.processes import cpu_seconds  # noqa: E402
 from bench.seed import (  # noqa: E402
     PROCEDURE,
     QUEUE_UNIT,
@@ -239,18 +240,6 @@ class CpuUse:
         )
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU of the process and of its children that have exited: a PostgreSQL backend or
-    autovacuum worker that ends during a run moves its time to the postmaster's children
-    counters instead of taking it out of the sum."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    # utime, stime, cutime, cstime
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_use(master: int) -> CpuUse:
     """The server ``master`` and its workers, every PostgreSQL process and every Redis one."""
     by_name = {"postgres": 0.0, "redis-server": 0.0}
@@ -261,8 +250,8 @@ def cpu_use(master: int) -> CpuUse:
             except (FileNotFoundError, ProcessLookupError):
                 continue
             if name in by_name:
-                by_name[name] += _cpu_seconds(int(entry.name))
-    server = _cpu_seconds(master) + sum(_cpu_seconds(pid) for pid in _processes(master))
+                by_name[name] += cpu_seconds(int(entry.name))
+    server = cpu_seconds(master) + sum(cpu_seconds(pid) for pid in _processes(master))
     return CpuUse(server, by_name["postgres"], by_name["redis-server"])
 
 

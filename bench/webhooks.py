@@ -48,7 +48,8 @@ from api.core.jobs import job_pool  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.webhooks.fanout import enqueue_webhook_deliveries  # noqa: E402
 from api.webhooks.signing_secrets import SecretBox, new_signing_secret  # noqa: E402
-from bench.push import cpu_seconds, post_ceiling, record_event  # noqa: E402
+from bench.processes import cpu_seconds  # noqa: E402
+from bench.push import post_ceiling, record_event  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.support import citizen, draft_application  # noqa: E402
 
