@@ -251,7 +251,8 @@ def cpu_use(master: int) -> CpuUse:
                 continue
             if name in by_name:
                 by_name[name] += cpu_seconds(int(entry.name))
-    server = cpu_seconds(master) + sum(cpu_seconds(pid) for pid in _processes(master))
+    # Without workers the master is the one process _processes names: count it once.
+    server = sum(cpu_seconds(pid) for pid in {master, *_processes(master)})
     return CpuUse(server, by_name["postgres"], by_name["redis-server"])
 
 
