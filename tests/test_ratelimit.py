@@ -1,7 +1,7 @@
 """The rate limiter on the test Redis: a moving window per bucket and key, Retry-After until the
 oldest counted request leaves the window, ``check`` that never counts, concurrent charges of a
 process coalesced into one script yet counted exactly across processes, and Redis errors that
-reach the caller (the API turns them into 503 problems)."""
+reach the caller (the API turns them into 503 problems), also from a Redis that never answers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio
 from redis.exceptions import RedisError
 
+from api.core import ratelimit
 from api.core.problems import Problem
 from api.core.ratelimit import Budget, RateLimiter
 from api.settings import Settings
@@ -86,14 +88,14 @@ async def test_concurrent_charges_share_a_script_and_the_budget_holds_across_pro
     # Two limiters with their own pools and batches stand for two API processes.
     first, second = RateLimiter(settings.redis_url), RateLimiter(settings.redis_url)
     scripts_sent = 0
-    send_script = first._charge
+    send_script = first._run_charge_script
 
-    async def counting_script(**kwargs: object) -> object:
+    async def counting_script(keys: list[str], args: list[object]) -> list[int]:
         nonlocal scripts_sent
         scripts_sent += 1
-        return await send_script(**kwargs)
+        return await send_script(keys, args)
 
-    first._charge = counting_script  # type: ignore[assignment]
+    first._run_charge_script = counting_script  # type: ignore[method-assign]
     key = uuid.uuid4().hex
     budget = Budget("test-coalesced", key, 30, 60)
 
@@ -133,3 +135,44 @@ async def test_an_unreachable_redis_fails_every_coalesced_charge() -> None:
             await limiter.charge(budget)
     finally:
         await limiter.close()
+
+
+async def test_charges_go_on_when_redis_forgot_the_script_or_dropped_the_connection(
+    limiter: RateLimiter, settings: Settings
+) -> None:
+    """The charge scripts have a connection of their own: a Redis restarted empty (no scripts)
+    or a connection it closed costs nothing but a reload or a reconnect."""
+    budget = Budget("test-own-connection", uuid.uuid4().hex, 3, 60)
+    admin = redis.asyncio.Redis.from_url(settings.redis_url)
+    try:
+        await limiter.charge(budget)
+        await admin.script_flush()
+        await limiter.charge(budget)
+        connection = limiter._script_connection
+        await connection.send_command("CLIENT", "ID")
+        await admin.client_kill_filter(_id=await connection.read_response())
+        await limiter.charge(budget)
+        with pytest.raises(Problem) as refused:  # the three charges all counted
+            await limiter.charge(budget)
+        assert refused.value.status == 429
+    finally:
+        await admin.aclose()
+
+
+async def test_a_redis_that_never_answers_fails_the_charge_after_the_time_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that accepts the connection and then says nothing: the charge fails with a Redis
+    error (the API's 503) once the script's time-out passes, and does not hang."""
+    silent = await asyncio.start_server(lambda _reader, _writer: None, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    monkeypatch.setattr(ratelimit, "SCRIPT_TIMEOUT_SECONDS", 0.3)
+    limiter = RateLimiter(f"redis://127.0.0.1:{port}/0")
+    try:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(RedisError):
+            await limiter.charge(Budget("test-silent", "key", 1, 60))
+        assert asyncio.get_running_loop().time() - started < 2
+    finally:
+        await limiter.close()
+        silent.close()

@@ -16,11 +16,17 @@ the round trip in flight (a few ms under load, nothing when idle); the budgets s
 shared by every process. A Redis error reaches every charge of the batch and every charge that
 arrived meanwhile, so none waits for Redis longer than it would have alone (the API answers
 503).
+
+The scripts go out on a Redis connection of their own rather than through the pool: only one is
+on its way at a time, and the pool's work around each command (its lock, a poll of the socket
+for stray data, a task per write for the write time-out) cost the calling process more than
+sending the script and reading its answer (docs/performance.md, eighth round).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import time
 from typing import Any
@@ -29,7 +35,11 @@ import msgspec
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio import Connection, ConnectionPool
+from redis.asyncio.connection import AbstractConnection, parse_url
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.core.problems import too_many_requests
 
@@ -74,8 +84,12 @@ for c, lists in ipairs(cjson.decode(ARGV[2])) do
 end
 return results
 """
+_CHARGE_SHA = hashlib.sha1(_CHARGE.encode(), usedforsecurity=False).hexdigest()
 # Charges sent in one script at most: bounds how long one script holds Redis.
 MAX_CHARGES_PER_SCRIPT = 256
+# How long a script and its answer may take before its charges fail (503), as the pool's
+# socket time-out.
+SCRIPT_TIMEOUT_SECONDS = 5
 
 
 class _Charge(msgspec.Struct):
@@ -117,11 +131,16 @@ class RateLimiter:
         )
         self._limiter = MovingWindowRateLimiter(storage)
         self._prefix = prefix
-        self._charge = Redis(connection_pool=self._pool).register_script(_CHARGE)
+        # The batch sender's own (see the module); its time-out is the script's. The URL's
+        # scheme picks the class, as for the pool: TCP, TLS (rediss://) or a Unix socket.
+        connect: dict[str, Any] = dict(parse_url(redis_url))
+        connection_class: type[AbstractConnection] = connect.pop("connection_class", Connection)
+        self._script_connection = connection_class(**connect, socket_connect_timeout=2)
         self._waiting: list[_Charge] = []
         self._sender: asyncio.Task[None] | None = None
 
     async def close(self) -> None:
+        await self._script_connection.disconnect()
         await self._pool.disconnect()
 
     async def hit(self, bucket: str, key: str, *, limit: int, window_seconds: int) -> None:
@@ -163,12 +182,15 @@ class RateLimiter:
         arrive while a script is on its way go in the next one."""
         try:
             while self._waiting:
+                # One turn of the event loop first: requests already received reach their
+                # charge and go in this script rather than the next.
+                await asyncio.sleep(0)
                 batch = self._waiting[:MAX_CHARGES_PER_SCRIPT]
                 del self._waiting[:MAX_CHARGES_PER_SCRIPT]
                 keys = [key for charge in batch for key in charge.keys]
                 lists = msgspec.json.encode([charge.lists for charge in batch])
                 try:
-                    refused = await self._charge(keys=keys, args=[time.time(), lists])
+                    refused = await self._run_charge_script(keys, [time.time(), lists])
                 except Exception as exc:
                     # The charges that arrived while this script was on its way fail with it
                     # too: none waits longer for Redis than it would have alone.
@@ -187,6 +209,35 @@ class RateLimiter:
                         charge.answer.set_result(int(position))
         finally:
             self._sender = None
+
+    async def _run_charge_script(self, keys: list[str], args: list[Any]) -> list[int]:
+        """The charge script's answer, on the sender's connection. A connection Redis closed
+        while it sat idle (a restart, a time-out) only shows when it is used, so a script that
+        meets a closed connection goes once more on a new one; if Redis had run it before the
+        connection broke, that batch is counted twice, which can only refuse early."""
+        try:
+            return await self._send_charge_script(keys, args)
+        except RedisConnectionError:
+            return await self._send_charge_script(keys, args)
+
+    async def _send_charge_script(self, keys: list[str], args: list[Any]) -> list[int]:
+        """One try: the script by its hash (by its text if Redis does not know it); after any
+        failure the connection is closed, so the next try starts on a new one."""
+        connection = self._script_connection
+        try:
+            async with asyncio.timeout(SCRIPT_TIMEOUT_SECONDS):
+                try:
+                    await connection.send_command("EVALSHA", _CHARGE_SHA, len(keys), *keys, *args)
+                    answer: list[int] = await connection.read_response()
+                except NoScriptError:
+                    await connection.send_command("EVAL", _CHARGE, len(keys), *keys, *args)
+                    answer = await connection.read_response()
+                return answer
+        except BaseException as exc:
+            await connection.disconnect(nowait=True)
+            if isinstance(exc, TimeoutError):
+                raise RedisTimeoutError("Redis did not answer the charge script in time") from exc
+            raise
 
     async def _retry_after(self, item: RateLimitItemPerSecond, bucket: str, key: str) -> int:
         """Seconds until the oldest counted request leaves the window, i.e. one is free."""
