@@ -14,6 +14,7 @@ from api.settings import Settings
 from tests.support import citizen, staff
 
 QUEUE_UNIT = "00004"
+FILING_COMMUNES = 16
 PROCEDURE = "CHT-BANSAO"
 OPEN = ["submitted", "received", "processing", "supplement_requested", "approved"]
 CLOSED = ["completed", "rejected", "returned", "withdrawn", "result_issued"]
@@ -100,8 +101,24 @@ async def seed_applications(conn: asyncpg.Connection, count: int) -> list[str]:
 async def seed_people(
     conn: asyncpg.Connection, settings: Settings, citizens: int
 ) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """Headers of ``citizens`` signed-in citizens (filing in QUEUE_UNIT) and of an officer."""
-    people = [(await citizen(conn, settings, commune_code=QUEUE_UNIT))[1] for _ in range(citizens)]
+    """Headers of ``citizens`` signed-in citizens and of an officer of QUEUE_UNIT.
+
+    The citizens live in FILING_COMMUNES communes of QUEUE_UNIT's province (QUEUE_UNIT first),
+    as at a province's end of month, so their applications go to as many units. In one unit
+    they would all pass through one receipt counter, whose day ends at 9,999 numbers: a fast
+    machine's create + submit runs used those up and were answered 503."""
+    communes = await conn.fetch(
+        "SELECT code FROM units WHERE level = 'commune'"
+        " AND province_code = (SELECT province_code FROM units WHERE code = $1)"
+        " ORDER BY code <> $1, code LIMIT $2",
+        QUEUE_UNIT,
+        FILING_COMMUNES,
+    )
+    assert len(communes) == FILING_COMMUNES
+    people = [
+        (await citizen(conn, settings, commune_code=communes[n % FILING_COMMUNES]["code"]))[1]
+        for n in range(citizens)
+    ]
     _, officer = await staff(conn, settings, unit_code=QUEUE_UNIT)
     return people, officer
 
