@@ -2,7 +2,7 @@
 bare Litestar + asyncpg reference measured in the same run.
 
     .venv/bin/python bench/run.py [--seconds 10] [--connections 16 64] [--workers N]
-                                  [--applications 100000] [--only ROUTE ...]
+                                  [--applications 100000] [--only ROUTE ...] [--rounds 1]
 
 It creates a throw-away database, seeds it (100,000 applications in one unit with COPY),
 serves the API as production does (``python -m api``, WEB_CONCURRENCY workers) and the
@@ -15,6 +15,9 @@ and prints, in one run:
     PostgreSQL and of Redis, for the API and for the reference: where the cores went, a figure
     that moves less between runs on a shared machine than req/s;
   - the API workers' RSS after start, after a warm-up and at the end.
+With ``--rounds N`` each route and connection count is measured N times, the API and the
+reference taking turns, and the median round of each is printed (CPU per request: over all
+rounds): on a shared machine one pair of runs can differ by ten points or more.
 wrk is installed with apt-get if missing (as root). Only loopback; every run is bounded in time.
 """
 
@@ -32,7 +35,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import asyncpg
@@ -256,6 +259,40 @@ def cpu_use(master: int) -> CpuUse:
     return CpuUse(server, by_name["postgres"], by_name["redis-server"])
 
 
+@dataclass
+class Measured:
+    """One wrk run of a server: its figures and the CPU per request it cost."""
+
+    figure: Figure
+    cpu: CpuUse
+
+
+def measure(master: int, wrk: str, base: str, route: Route, conns: int, secs: int) -> Measured:
+    before = cpu_use(master)
+    figure = run_wrk(wrk, base, route, route.paths, conns, secs)
+    return Measured(figure, cpu_use(master).per_request_us(before, figure.requests))
+
+
+def median_round(rounds: list[Measured]) -> Measured:
+    """The round with the median req/s (the lower one of an even count), with its errors and
+    non-2xx answers summed over the rounds and its CPU per request over all of them."""
+    middle = sorted(rounds, key=lambda run: run.figure.rps)[(len(rounds) - 1) // 2]
+    requests = sum(run.figure.requests for run in rounds) or 1
+
+    def over_all(part: str) -> float:
+        total: float = sum(getattr(run.cpu, part) * run.figure.requests for run in rounds)
+        return total / requests
+
+    return Measured(
+        replace(
+            middle.figure,
+            errors=sum(run.figure.errors for run in rounds),
+            non_2xx=sum(run.figure.non_2xx for run in rounds),
+        ),
+        CpuUse(over_all("server"), over_all("postgres"), over_all("redis")),
+    )
+
+
 def _wait_for(url: str) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -371,6 +408,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--only", nargs="*", default=None, help="route names to measure")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs per route and connection count (median)"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
 
@@ -433,19 +473,25 @@ def main() -> None:
                 required = [d["code"] for d in procedure["required_documents"] if d["required"]]
                 asyncio.run(_documents(dsn, required))
             for conns in args.connections:
-                before = cpu_use(api.pid)
-                fig = run_wrk(wrk, api_base, route, route.paths, conns, args.seconds)
-                api_cpu = cpu_use(api.pid).per_request_us(before, fig.requests)
-                if rss_warm is None:
-                    rss_warm = worker_rss(api.pid)
+                api_rounds: list[Measured] = []
+                ref_rounds: list[Measured] = []
+                for _ in range(args.rounds):
+                    api_rounds.append(measure(api.pid, wrk, api_base, route, conns, args.seconds))
+                    if rss_warm is None:
+                        rss_warm = worker_rss(api.pid)
+                    if route.reference:
+                        kind, paths = reference_paths(route.reference, codes)
+                        ref_route = Route("reference", kind, paths, body=route.body)
+                        ref_rounds.append(
+                            measure(reference.pid, wrk, ref_base, ref_route, conns, args.seconds)
+                        )
+                measured = median_round(api_rounds)
+                fig, api_cpu = measured.figure, measured.cpu
                 ref_cell, ref_p99, ratio = "", "", ""
                 ref_cpu_cells = "| | |"
-                if route.reference:
-                    kind, paths = reference_paths(route.reference, codes)
-                    ref_route = Route("reference", kind, paths, body=route.body)
-                    before = cpu_use(reference.pid)
-                    ref = run_wrk(wrk, ref_base, ref_route, paths, conns, args.seconds)
-                    ref_cpu = cpu_use(reference.pid).per_request_us(before, ref.requests)
+                if ref_rounds:
+                    ref_measured = median_round(ref_rounds)
+                    ref, ref_cpu = ref_measured.figure, ref_measured.cpu
                     ref_cpu_cells = f"| {ref_cpu.server:9.0f} | {ref_cpu.postgres:14.0f} |"
                     rps = fig.rps / 2 if route.kind == "flow" else fig.rps
                     ref_cell, ratio = f"{ref.rps:.0f}", f"{100 * rps / ref.rps:.0f} %"
