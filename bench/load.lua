@@ -39,8 +39,8 @@ end
 
 local function create()
   local h = {["Content-Type"] = "application/json", ["Idempotency-Key"] = uuid4()}
-  local citizen = math.random(1, #route.tokens)
-  if route.kind == "flow" then
+  local citizen = route.tokens and #route.tokens > 0 and math.random(1, #route.tokens) or nil
+  if route.kind == "flow" and citizen then
     h["X-Request-Id"] = "bench-flow-" .. citizen .. "-" .. hex() .. hex()
   end
   return wrk.format("POST", route.paths[1], headers_with(h, citizen), route.body)

@@ -472,6 +472,10 @@ def main() -> None:
                 procedure = httpx.get(f"{api_base}/api/v1/procedures/{PROCEDURE}").json()
                 required = [d["code"] for d in procedure["required_documents"] if d["required"]]
                 asyncio.run(_documents(dsn, required))
+            ref_route = None
+            if route.reference:
+                kind, paths = reference_paths(route.reference, codes)
+                ref_route = Route("reference", kind, paths, body=route.body)
             for conns in args.connections:
                 api_rounds: list[Measured] = []
                 ref_rounds: list[Measured] = []
@@ -479,9 +483,7 @@ def main() -> None:
                     api_rounds.append(measure(api.pid, wrk, api_base, route, conns, args.seconds))
                     if rss_warm is None:
                         rss_warm = worker_rss(api.pid)
-                    if route.reference:
-                        kind, paths = reference_paths(route.reference, codes)
-                        ref_route = Route("reference", kind, paths, body=route.body)
+                    if ref_route is not None:
                         ref_rounds.append(
                             measure(reference.pid, wrk, ref_base, ref_route, conns, args.seconds)
                         )

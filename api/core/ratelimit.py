@@ -132,7 +132,7 @@ class RateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
         self._prefix = prefix
         # The batch sender's own (see the module); its time-out is the script's. The URL's
-        # scheme picks the class, as for the pool: TCP, TLS (rediss://) or a Unix socket.
+        # scheme picks the class as it does for the pool (rediss:// is TLS).
         connect: dict[str, Any] = dict(parse_url(redis_url))
         connection_class: type[AbstractConnection] = connect.pop("connection_class", Connection)
         self._script_connection = connection_class(**connect, socket_connect_timeout=2)
