@@ -23,7 +23,12 @@ from api.applications.schemas import (
 )
 from api.applications.state_machine import Action
 from api.applications.views import ViewService
-from api.core.actors import SignedInRequest, citizen_only, signed_in
+from api.core.actors import (
+    CITIZEN_SESSION_CHECKED_BY_HANDLER,
+    SignedInRequest,
+    citizen_only,
+    signed_in,
+)
 from api.core.openapi import OptionalBodyOperation
 from api.core.problems import problem_responses
 
@@ -99,6 +104,8 @@ class ApplicationController(Controller):
     @post(
         "/",
         guards=[signed_in],
+        # FilingService's first read confirms the session (one round trip less per draft).
+        opt={CITIZEN_SESSION_CHECKED_BY_HANDLER: True},
         status_code=201,
         summary="Start an application (a draft)",
         description=(

@@ -38,7 +38,7 @@ from api.applications.schemas import (
 from api.applications.state_machine import EDITABLE, parties_of
 from api.applications.views import application_view
 from api.catalogue.forms import stored_field_definitions, validate_form
-from api.core.actors import Actor, can_act_for_unit
+from api.core.actors import Actor, can_act_for_unit, unauthenticated
 from api.core.logging import request_id_var
 from api.core.problems import FieldProblem, Forbidden, validation_failed
 from api.geo.directory import AdminUnits
@@ -83,10 +83,10 @@ class FilingService:
     ) -> tuple[ApplicationRead, bool]:
         """The new draft and True, or the draft made earlier with this key and False.
 
-        A citizen's draft takes two round trips: one read (``filing_context``) and one
-        statement writing the draft with its audit row and event, which needs no transaction
-        around it. At the counter the account's identity may be verified too, so both go in
-        one transaction."""
+        A citizen's draft takes two round trips, the guard's session check included: one read
+        (``filing_context``, which also confirms the session) and one statement writing the
+        draft with its audit row and event, which needs no transaction around it. At the
+        counter the account's identity may be verified too, so both go in one transaction."""
         key = parse_idempotency_key(idempotency_key)
         fingerprint = request_fingerprint(body)
         if actor.kind == "citizen":
@@ -97,19 +97,25 @@ class FilingService:
     async def _create(
         self, actor: Actor, key: uuid.UUID, fingerprint: str, body: ApplicationCreate
     ) -> tuple[ApplicationRead, bool]:
+        citizen = actor.kind == "citizen"
         context = await self._repo.filing_context(
             body.procedure_code,
             actor.kind,
             actor.id,
             key,
-            actor.id if actor.kind == "citizen" else None,
+            actor.id if citizen else None,
+            actor.session_id if citizen else None,
         )
+        # The create route leaves a citizen's session to this read
+        # (CITIZEN_SESSION_CHECKED_BY_HANDLER): nothing happens before it is known live.
+        if citizen and not context["session_live"]:
+            raise unauthenticated()
         if context["earlier_id"] is not None:
             return await self._replay(
                 actor, context["earlier_id"], context["earlier_fingerprint"], fingerprint
             ), False
         procedure = self._procedure_for_filing(context, actor)
-        if actor.kind == "citizen":
+        if citizen:
             if body.applicant is not None:
                 raise validation_failed(
                     [

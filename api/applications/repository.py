@@ -61,11 +61,12 @@ LEFT JOIN citizens c ON c.id = a.citizen_id
 _APPLICATION = _APPLICATION_OF_A.format(source="applications a") + "WHERE a.id = $1"
 
 # What filing needs before it writes, in one read: the procedure (NULL columns when unknown),
-# a draft made earlier with this idempotency key, the filing citizen's profile (NULL columns
-# for staff) and the database clock (the draft's created_at and the Created event's
-# occurred_at).
+# a draft made earlier with this idempotency key, the filing citizen's profile and whether
+# their session is live (NULL columns for staff, whose session the guard checked) and the
+# database clock (the draft's created_at and the Created event's occurred_at).
 _FILING_CONTEXT = """
-SELECT now() AS now, e.id AS earlier_id, e.request_fingerprint AS earlier_fingerprint,
+SELECT now() AS now, s.revoked_at IS NULL AND s.expires_at > now() AS session_live,
+       e.id AS earlier_id, e.request_fingerprint AS earlier_fingerprint,
        p.code, p.name_vi, p.name_en, p.agency_level, p.service_level, p.processing_days,
        p.required_documents, p.form_fields, p.active,
        c.phone, c.full_name, c.date_of_birth, c.gender, c.citizen_id_number, c.province_code,
@@ -75,6 +76,7 @@ LEFT JOIN procedures p ON p.code = $1
 LEFT JOIN applications e
        ON e.created_by_kind = $2 AND e.created_by_id = $3 AND e.idempotency_key = $4
 LEFT JOIN citizens c ON c.id = $5
+LEFT JOIN auth_sessions s ON s.id = $6 AND s.citizen_id = $5
 """
 
 # The draft, its audit row and its Created event (seq 1) in one statement, so it all commits
@@ -276,10 +278,12 @@ class ApplicationRepository:
         created_by_id: uuid.UUID,
         idempotency_key: uuid.UUID,
         citizen_id: uuid.UUID | None,
+        session_id: uuid.UUID | None,
     ) -> asyncpg.Record:
-        """``now``; ``earlier_id`` and ``earlier_fingerprint`` (the draft this key made, or
-        NULL); the procedure's columns (``code`` NULL: unknown);
-        the profile columns of ``citizen_id`` (phone, full_name, …, street)."""
+        """``now``; ``session_live`` (``session_id`` is the citizen's, unrevoked and unexpired;
+        NULL without a citizen); ``earlier_id`` and ``earlier_fingerprint`` (the draft this key
+        made, or NULL); the procedure's columns (``code`` NULL: unknown); the profile columns
+        of ``citizen_id`` (phone, full_name, …, street)."""
         row = await self._conn.fetchrow(
             _FILING_CONTEXT,
             procedure_code,
@@ -287,6 +291,7 @@ class ApplicationRepository:
             created_by_id,
             idempotency_key,
             citizen_id,
+            session_id,
         )
         assert row is not None
         return row
