@@ -41,11 +41,13 @@ FROM applications
 WHERE created_by_kind = $1 AND created_by_id = $2 AND idempotency_key = $3
 """
 
-# One application as the read model takes it, over ``a`` (the application's columns).
+# One application as the read model shows it (views.application_view), over ``a`` (the
+# application's columns). ``rules``: _PROCEDURE_RULES, what editing and processing check and the
+# view does not show, or nothing where the result only feeds the view (after a write: the
+# procedure's form definition is kilobytes of JSON per row).
 _APPLICATION_OF_A = """
 SELECT a.id, a.procedure_code, p.name_vi AS procedure_name_vi, p.name_en AS procedure_name_en,
-       p.processing_days, p.required_documents, p.form_fields,
-       a.unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
+       {rules}a.unit_code, u.name_vi AS unit_name_vi, u.name_en AS unit_name_en,
        a.citizen_id, a.channel, a.status, a.applicant, a.form, a.receipt_code, a.submitted_at,
        a.received_on, a.due_date, a.clock_paused_on, a.completed_at, a.version, a.created_at,
        a.updated_at,
@@ -58,7 +60,11 @@ JOIN units u ON u.code = a.unit_code
 LEFT JOIN citizens c ON c.id = a.citizen_id
 """
 
-_APPLICATION = _APPLICATION_OF_A.format(source="applications a") + "WHERE a.id = $1"
+_PROCEDURE_RULES = "p.processing_days, p.required_documents, p.form_fields, "
+
+_APPLICATION = (
+    _APPLICATION_OF_A.format(source="applications a", rules=_PROCEDURE_RULES) + "WHERE a.id = $1"
+)
 
 # What filing needs before it writes, in one read: the procedure (NULL columns when unknown),
 # a draft made earlier with this idempotency key, the filing citizen's profile and whether
@@ -80,11 +86,11 @@ LEFT JOIN auth_sessions s ON s.id = $6 AND s.citizen_id = $5
 """
 
 # The draft, its audit row and its Created event (seq 1) in one statement, so it all commits
-# or nothing does, in a transaction of its own or the caller's; the new application as
-# ``_APPLICATION`` reads it. Its timestamps are the database clock read by ``_FILING_CONTEXT``
-# (the event says when it happened). A concurrent retry with the same key waits on the unique
-# index until the first insert commits, then inserts nothing (and no audit row or event): no
-# row comes back.
+# or nothing does, in a transaction of its own or the caller's; the new application as the
+# view shows it (no procedure rules). Its timestamps are the database clock read by
+# ``_FILING_CONTEXT`` (the event says when it happened). A concurrent retry with the same key
+# waits on the unique index until the first insert commits, then inserts nothing (and no audit
+# row or event): no row comes back.
 _INSERT_DRAFT_WITH_JOURNAL = """
 WITH a AS (
     INSERT INTO applications (id, procedure_code, unit_code, citizen_id, channel, status,
@@ -101,12 +107,12 @@ WITH a AS (
     INSERT INTO events (application_id, seq, type, payload, occurred_at)
     SELECT a.id, 1, $14, $15, $16 FROM a
 )
-""" + _APPLICATION_OF_A.format(source="a")
+""" + _APPLICATION_OF_A.format(source="a", rules="")
 
 # The application as ``_APPLICATION`` reads it, with its unit's agency (the access rule) and the
 # transaction's clock, locked until the transaction ends.
 _APPLICATION_FOR_UPDATE = (
-    _APPLICATION_OF_A.format(source="applications a").replace(
+    _APPLICATION_OF_A.format(source="applications a", rules=_PROCEDURE_RULES).replace(
         "SELECT a.id,", "SELECT now() AS now, u.agency_code, a.id,", 1
     )
     + "WHERE a.id = $1 FOR UPDATE OF a"
@@ -120,7 +126,7 @@ RETURNING version, updated_at
 
 # One move in one statement: the application (the caller computed every column a move may
 # change; timestamps come from the database clock), its audit row and its event; the
-# application after it as ``_APPLICATION`` reads it.
+# application after it as the view shows it (no procedure rules).
 _APPLY_MOVE = """
 WITH a AS (
     UPDATE applications
@@ -142,7 +148,7 @@ WITH a AS (
 ), event AS (
     INSERT INTO events (application_id, seq, type, payload) SELECT a.id, $18, $19, $20 FROM a
 )
-""" + _APPLICATION_OF_A.format(source="a")
+""" + _APPLICATION_OF_A.format(source="a", rules="")
 
 _EVENTS = """
 SELECT type, seq, payload, occurred_at FROM events WHERE application_id = $1 ORDER BY seq
@@ -202,7 +208,8 @@ QUEUE_DEFAULT_STATUSES: list[str] = [
 # exactly the applications they may open; it is written per shape of scope (UNIT_SCOPE_SQL with
 # the parts that match nothing left out) so that one unit's queue is read in order from the
 # index of migrations/0017, stopping after one page, however many applications the unit has.
-# The default statuses are spelled as in that partial index's predicate.
+# The default statuses are spelled as in that partial index's predicate; `a.status <> 'draft'`
+# as in migrations/0026's (the queue by status), which holds no drafts.
 # Applications without a due date (none of ours: submit always sets one) sort last.
 _QUEUE = """
 SELECT a.id, a.receipt_code, a.procedure_code, p.name_vi AS procedure_name_vi,
@@ -214,6 +221,7 @@ JOIN units u ON u.code = a.unit_code
 JOIN procedures p ON p.code = a.procedure_code
 WHERE {scope}
   AND {statuses}
+  AND a.status <> 'draft'
   AND ($1::date IS NULL OR a.due_date >= $1)
   AND ($2::date IS NULL OR a.due_date <= $2)
   AND ($3::date IS NULL OR (coalesce(a.due_date, 'infinity'::date), a.id) > ($3, $4::uuid))
@@ -308,8 +316,9 @@ class ApplicationRepository:
         request_id: str | None,
     ) -> asyncpg.Record | None:
         """Insert the draft ``event`` announces (its id, procedure, unit, citizen, channel and
-        actor come from it), the audit row and the event; the draft as ``application`` reads
-        it, or None when the idempotency key was already used (nothing written)."""
+        actor come from it), the audit row and the event; the draft as the view shows it
+        (``application`` without the procedure's rules), or None when the idempotency key was
+        already used (nothing written)."""
         row = await self._conn.fetchrow(
             _INSERT_DRAFT_WITH_JOURNAL,
             event.application_id,
@@ -363,7 +372,7 @@ class ApplicationRepository:
     ) -> asyncpg.Record:
         """Write the move ``event`` announces (its application, status, receipt code, due date
         and seq; the caller holds the row lock), its audit row and the event; the application
-        as ``application`` reads it."""
+        as the view shows it (``application`` without the procedure's rules)."""
         row = await self._conn.fetchrow(
             _APPLY_MOVE,
             event.application_id,
