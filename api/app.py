@@ -22,7 +22,7 @@ from api.catalogue.routes import ROUTES as CATALOGUE_ROUTES
 from api.clients.webpush import load_vapid_keys
 from api.core.actors import provide_actor
 from api.core.caching import PERSONAL, etag_middleware
-from api.core.db import create_pool, request_connection, skip_session_reset
+from api.core.db import FairPool, create_pool, request_connection, skip_session_reset
 from api.core.jobs import job_pool
 from api.core.logging import configure_logging, request_id_middleware
 from api.core.options import answer_options
@@ -55,11 +55,14 @@ API_PREFIX = "/api/v1"
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = await create_pool(
-            settings.database_url,
-            min_size=settings.db_pool_min,
-            max_size=settings.db_pool_max,
-            reset=skip_session_reset,
+        pool = FairPool(
+            await create_pool(
+                settings.database_url,
+                min_size=settings.db_pool_min,
+                max_size=settings.db_pool_max,
+                reset=skip_session_reset,
+            ),
+            settings.db_pool_max,
         )
         relay_waker = RelayWaker(pool)
         # Receipt numbers, each in a short transaction of its own that does not wait for its

@@ -28,6 +28,8 @@ from contextvars import ContextVar, Token
 
 import asyncpg
 
+from api.core.db import FairPool
+
 logger = logging.getLogger("api.outbox")
 
 OUTBOX_CHANNEL = "outbox"
@@ -85,7 +87,7 @@ class RelayWaker:
     """One per API process: ``wake()`` returns at once; the NOTIFY goes out on a pooled
     connection, one at a time, at most one per ``WAKE_INTERVAL_SECONDS``."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: FairPool) -> None:
         self._pool = pool
         self._wanted = False
         self._task: asyncio.Task[None] | None = None
@@ -100,7 +102,8 @@ class RelayWaker:
             while self._wanted:
                 self._wanted = False
                 try:
-                    await wake_relay(self._pool)
+                    async with self._pool.acquire() as conn:
+                        await wake_relay(conn)
                 except Exception as exc:  # the relay's poll picks the events up
                     logger.warning("could not wake the outbox relay", extra={"error": repr(exc)})
                     return

@@ -44,7 +44,7 @@ class HealthProblem(msgspec.Struct, frozen=True):
 
 
 async def _database(state: State) -> None:
-    async with state.db_pool.acquire(timeout=_CHECK_TIMEOUT_SECONDS) as conn:
+    async with state.db_pool.acquire() as conn:
         await conn.fetchval("SELECT 1")
 
 
