@@ -61,8 +61,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
                 min_size=settings.db_pool_min,
                 max_size=settings.db_pool_max,
                 reset=skip_session_reset,
-            ),
-            settings.db_pool_max,
+            )
         )
         relay_waker = RelayWaker(pool)
         # Receipt numbers, each in a short transaction of its own that does not wait for its

@@ -12,7 +12,7 @@ from api.settings import Settings
 async def test_connections_go_in_the_order_asked_and_a_cancelled_wait_passes_its_turn(
     settings: Settings,
 ) -> None:
-    pool = FairPool(await create_pool(settings.database_url, min_size=1, max_size=1), 1)
+    pool = FairPool(await create_pool(settings.database_url, min_size=1, max_size=1))
     served: list[str] = []
 
     async def ask(name: str, go: asyncio.Event | None = None) -> None:

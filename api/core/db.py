@@ -79,9 +79,9 @@ class FairPool:
     round). A semaphore of the pool's size decides whose turn it is (asyncio's hands a released
     slot to the oldest waiter); the pool behind it then has a connection for each holder."""
 
-    def __init__(self, pool: asyncpg.Pool, size: int) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._turns = asyncio.Semaphore(size)
+        self._turns = asyncio.Semaphore(pool.get_max_size())
 
     async def take(self) -> asyncpg.Connection:
         """A connection once it is this caller's turn; give it back with ``release``."""
