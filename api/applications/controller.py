@@ -84,6 +84,8 @@ def _status_change(
     return post(
         f"/{{application_id:uuid}}/{action}",
         guards=[signed_in],
+        # ProcessingService.move's locked read confirms the session (one round trip less).
+        opt={CITIZEN_SESSION_CHECKED_BY_HANDLER: True},
         status_code=200,
         summary=summary,
         description=description,

@@ -40,7 +40,12 @@ from api.applications.state_machine import (
     parties_of,
 )
 from api.applications.views import application_view
-from api.core.actors import Actor
+from api.core.actors import (
+    Actor,
+    citizen_session_is_live,
+    citizen_session_of,
+    unauthenticated,
+)
 from api.core.clock import vn_today
 from api.core.logging import request_id_var
 from api.geo.directory import AdminUnits
@@ -116,7 +121,15 @@ class ProcessingService:
         ``VersionConflict``, ``TransitionNotAllowed``, ``MoveForbidden`` or a
         ``RequirementsMissing``."""
         async with self._conn.transaction():
-            row = await self._repo.application_for_update(application_id)
+            row = await self._repo.application_for_update(application_id, citizen_session_of(actor))
+            # The HTTP moves leave a citizen's session to this read
+            # (CITIZEN_SESSION_CHECKED_BY_HANDLER): nothing happens before it is known live.
+            if actor.kind == "citizen" and not (
+                row["session_live"]
+                if row is not None
+                else await citizen_session_is_live(self._conn, actor)
+            ):
+                raise unauthenticated()
             ref = ref_in_scope(actor, row)
             assert row is not None  # ref_in_scope refuses a missing one
             parties = parties_of(actor.kind, ref.channel)

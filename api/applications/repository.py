@@ -21,6 +21,7 @@ from api.applications.events import (
 )
 from api.applications.journal import AuditEntry
 from api.applications.state_machine import CLOSED, STATUSES
+from api.core.actors import citizen_session_live_sql
 from api.core.outbox import event_written
 
 E = TypeVar("E", bound=ApplicationEvent)
@@ -70,8 +71,8 @@ _APPLICATION = (
 # a draft made earlier with this idempotency key, the filing citizen's profile and whether
 # their session is live (NULL columns for staff, whose session the guard checked) and the
 # database clock (the draft's created_at and the Created event's occurred_at).
-_FILING_CONTEXT = """
-SELECT now() AS now, s.revoked_at IS NULL AND s.expires_at > now() AS session_live,
+_FILING_CONTEXT = f"""
+SELECT now() AS now, {citizen_session_live_sql("$6", "$5")} AS session_live,
        e.id AS earlier_id, e.request_fingerprint AS earlier_fingerprint,
        p.code, p.name_vi, p.name_en, p.agency_level, p.service_level, p.processing_days,
        p.required_documents, p.form_fields, p.active,
@@ -82,7 +83,6 @@ LEFT JOIN procedures p ON p.code = $1
 LEFT JOIN applications e
        ON e.created_by_kind = $2 AND e.created_by_id = $3 AND e.idempotency_key = $4
 LEFT JOIN citizens c ON c.id = $5
-LEFT JOIN auth_sessions s ON s.id = $6 AND s.citizen_id = $5
 """
 
 # The draft, its audit row and its Created event (seq 1) in one statement, so it all commits
@@ -109,11 +109,16 @@ WITH a AS (
 )
 """ + _APPLICATION_OF_A.format(source="a", rules="")
 
-# The application as ``_APPLICATION`` reads it, with its unit's agency (the access rule) and the
-# transaction's clock, locked until the transaction ends.
+# The application as ``_APPLICATION`` reads it, with its unit's agency (the access rule), the
+# transaction's clock and whether the citizen's session $2 of citizen $3 is live (NULL for
+# NULLs), locked until the transaction ends.
 _APPLICATION_FOR_UPDATE = (
     _APPLICATION_OF_A.format(source="applications a", rules=_PROCEDURE_RULES).replace(
-        "SELECT a.id,", "SELECT now() AS now, u.agency_code, a.id,", 1
+        "SELECT a.id,",
+        "SELECT now() AS now, u.agency_code, "
+        + citizen_session_live_sql("$2", "$3")
+        + " AS session_live, a.id,",
+        1,
     )
     + "WHERE a.id = $1 FOR UPDATE OF a"
 )
@@ -354,10 +359,15 @@ class ApplicationRepository:
         assert row is not None
         return row["version"], row["updated_at"]
 
-    async def application_for_update(self, application_id: uuid.UUID) -> asyncpg.Record | None:
-        """``application``, plus ``agency_code`` and ``now``, locked until the transaction
+    async def application_for_update(
+        self,
+        application_id: uuid.UUID,
+        citizen_session: tuple[uuid.UUID | None, uuid.UUID | None],
+    ) -> asyncpg.Record | None:
+        """``application``, plus ``agency_code``, ``now`` and ``session_live`` (of
+        ``citizen_session``: ``actors.citizen_session_of``), locked until the transaction
         ends; None when there is no such application (the caller checks access)."""
-        return await self._conn.fetchrow(_APPLICATION_FOR_UPDATE, application_id)
+        return await self._conn.fetchrow(_APPLICATION_FOR_UPDATE, application_id, *citizen_session)
 
     async def apply_move(
         self,

@@ -38,8 +38,12 @@ class Actor(msgspec.Struct, frozen=True):
     agency_code: str | None = None
 
 
-_ACTOR_FOR_SESSION = """
-SELECT s.revoked_at IS NULL AND s.expires_at > now() AS live,
+# Whether the session ``s`` (a row of auth_sessions) still admits its holder: every statement
+# that checks a session says it this way.
+SESSION_LIVE_SQL = "(s.revoked_at IS NULL AND s.expires_at > now())"
+
+_ACTOR_FOR_SESSION = f"""
+SELECT {SESSION_LIVE_SQL} AS live,
        st.role, st.unit_code, st.active,
        coalesce(st.agency_code, u.agency_code) AS agency_code
 FROM auth_sessions s
@@ -78,6 +82,32 @@ def forbidden() -> Problem:
 # and unit live in the database). tests/test_session_checked_by_handler.py proves every route
 # carrying this key refuses a revoked session without writing.
 CITIZEN_SESSION_CHECKED_BY_HANDLER = "citizen_session_checked_by_handler"
+
+
+def citizen_session_live_sql(session_id: str, citizen_id: str) -> str:
+    """A column saying whether the citizen's session is live, for a read that confirms it
+    (CITIZEN_SESSION_CHECKED_BY_HANDLER): true, or false or NULL (revoked, expired, not the
+    citizen's, or no session given). ``session_id``, ``citizen_id``: their parameters ($n)."""
+    return (
+        f"(SELECT {SESSION_LIVE_SQL} FROM auth_sessions s"
+        f" WHERE s.id = {session_id} AND s.citizen_id = {citizen_id})"
+    )
+
+
+def citizen_session_of(actor: Actor) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The parameters of ``citizen_session_live_sql``: a citizen's session and id, or NULLs."""
+    if actor.kind == "citizen":
+        return actor.session_id, actor.id
+    return None, None
+
+
+async def citizen_session_is_live(conn: asyncpg.Connection, actor: Actor) -> bool:
+    """``citizen_session_live_sql`` on its own, for a handler whose confirming read found
+    nothing (a missing row says nothing about the session)."""
+    live: bool | None = await conn.fetchval(
+        "SELECT " + citizen_session_live_sql("$1", "$2"), *citizen_session_of(actor)
+    )
+    return bool(live)
 
 
 async def resolve_actor(
