@@ -75,8 +75,8 @@ def forbidden() -> Problem:
     return Forbidden()
 
 
-# A route handler's ``opt`` key: its service confirms a citizen's session in the first statement
-# it sends (``session_live`` of a read joining ``auth_sessions``) and refuses the request before
+# A route handler's ``opt`` key: its service confirms a citizen's session in the first read it
+# sends (a ``session_live`` column, ``citizen_session_live_sql``) and refuses the request before
 # anything else when it is not live, so the guard checks only the token's signature for
 # citizens and the request saves a round trip. Staff are always read by the guard (their role
 # and unit live in the database). tests/test_session_checked_by_handler.py proves every route
