@@ -14,6 +14,7 @@ import asyncpg
 
 from api.accounts.login_throttle import FORGET_AFTER_SECONDS, AfterFailure, ThrottleState
 from api.accounts.person_rules import Person
+from api.core.actors import SESSION_LIVE_SQL
 from api.messages import DEFAULT_LANGUAGE, Language
 
 # Serialises code requests for one phone, so counting the window and inserting cannot race.
@@ -198,9 +199,9 @@ _ADD_REFRESH_HASH = "INSERT INTO refresh_tokens (token_hash, session_id) VALUES 
 
 # Both rows are locked: a concurrent refresh with the same token waits here and then sees
 # the token already used.
-_REFRESH_ROW_FOR_UPDATE = """
+_REFRESH_ROW_FOR_UPDATE = f"""
 SELECT rt.used_at IS NOT NULL AS used, s.id AS session_id, s.citizen_id, s.staff_id,
-       s.revoked_at IS NULL AND s.expires_at > now() AS live,
+       {SESSION_LIVE_SQL} AS live,
        ceil(extract(epoch FROM s.expires_at - now()))::int AS expires_in
 FROM refresh_tokens rt
 JOIN auth_sessions s ON s.id = rt.session_id
