@@ -3,9 +3,11 @@
 Headers ``webhook-id`` (the message id: the receiver's dedupe key), ``webhook-timestamp``
 (seconds, when this attempt was signed) and ``webhook-signature`` (``v1,<base64 HMAC-SHA256 of
 "{id}.{timestamp}.{body}">``, several separated by spaces while a secret rotates), signed by
-the reference ``standardwebhooks`` package. The target is checked again before each attempt
-(``api.clients.webhook_targets``), redirects are not followed, and the whole attempt has a time-out.
-The answer is reported, never raised: the caller decides what it means.
+the reference ``standardwebhooks`` package. The URL is checked again before each attempt and
+every new connection goes only to the addresses its check accepted
+(``api.clients.webhook_targets.VettedConnections``, on httpcore, the HTTP layer under httpx,
+which lets the connection be made that way). Redirects are not followed, and the whole attempt
+has a time-out. The answer is reported, never raised: the caller decides what it means.
 """
 
 from __future__ import annotations
@@ -15,15 +17,23 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import httpx
+import httpcore
 import msgspec
 from standardwebhooks.webhooks import Webhook
 
-from api.clients.webhook_targets import Resolver, UnsafeTarget, check_target, system_resolver
+from api.clients.webhook_targets import (
+    Resolver,
+    UnsafeTarget,
+    VettedConnections,
+    check_url_shape,
+    system_resolver,
+)
 
 TIMEOUT_SECONDS = 15.0
 EXCERPT_BYTES = 1024
 USER_AGENT = "MotCua-Webhooks/1"
+# An idle connection to a receiver is kept this long for the next message (httpx's default).
+KEEPALIVE_SECONDS = 5.0
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -46,7 +56,8 @@ def signature_header(
     )
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(headers: list[tuple[bytes, bytes]]) -> float | None:
+    value = next((v for name, v in headers if name.lower() == b"retry-after"), None)
     if value is None:
         return None
     try:
@@ -62,15 +73,20 @@ class WebhookSender:
         production: bool,
         timeout: float = TIMEOUT_SECONDS,
         resolve: Resolver = system_resolver,
+        network: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
+        """``resolve`` and ``network``: how names are resolved and sockets opened (tests)."""
         self._production = production
-        self._resolve = resolve
         self._timeout = timeout
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # httpcore follows no redirects: a 3xx is an answer like any other. TLS: httpcore's
+        # default context (certifi's roots, as httpx's), checked against the URL's host name.
+        self._pool = httpcore.AsyncConnectionPool(
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=KEEPALIVE_SECONDS,
+            network_backend=VettedConnections(
+                production=production, resolve=resolve, network=network
+            ),
         )
 
     @property
@@ -79,7 +95,7 @@ class WebhookSender:
         return self._timeout
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._pool.aclose()
 
     async def send(self, url: str, secrets: Sequence[str], message_id: str, body: str) -> Answer:
         started = time.monotonic()
@@ -87,39 +103,38 @@ class WebhookSender:
         def elapsed() -> int:
             return int((time.monotonic() - started) * 1000)
 
-        try:
-            await check_target(url, production=self._production, resolve=self._resolve)
-        except UnsafeTarget as error:
-            unresolvable = error.reason == "webhook_url_unresolvable"
-            return Answer(None, elapsed(), error=error.reason, unsafe_target=not unresolvable)
         timestamp = datetime.now(UTC)
-        headers = {
-            "content-type": "application/json",
-            "webhook-id": message_id,
-            "webhook-timestamp": str(int(timestamp.timestamp())),
-            "webhook-signature": signature_header(secrets, message_id, timestamp, body),
-        }
+        content = body.encode()
+        headers = [
+            ("user-agent", USER_AGENT),
+            ("content-type", "application/json"),
+            ("webhook-id", message_id),
+            ("webhook-timestamp", str(int(timestamp.timestamp()))),
+            ("webhook-signature", signature_header(secrets, message_id, timestamp, body)),
+        ]
         try:
+            check_url_shape(url, production=self._production)
             # One deadline for the whole attempt; streamed, so only the first KB is read.
             async with (
                 asyncio.timeout(self._timeout),
-                self._client.stream(
-                    "POST", url, content=body.encode(), headers=headers
-                ) as response,
+                self._pool.stream("POST", url, headers=headers, content=content) as response,
             ):
                 head = b""
-                async for chunk in response.aiter_raw():
+                async for chunk in response.aiter_stream():
                     head += chunk
                     if len(head) >= EXCERPT_BYTES:
                         break
-        except (TimeoutError, httpx.TimeoutException):
+        except UnsafeTarget as error:
+            unresolvable = error.reason == "webhook_url_unresolvable"
+            return Answer(None, elapsed(), error=error.reason, unsafe_target=not unresolvable)
+        except (TimeoutError, httpcore.TimeoutException):
             return Answer(None, elapsed(), error="timeout")
-        except httpx.HTTPError as exc:
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as exc:
             return Answer(None, elapsed(), error=type(exc).__name__ + ": " + str(exc)[:200])
         excerpt = head[:EXCERPT_BYTES].decode("utf-8", "replace")
         return Answer(
-            response.status_code,
+            response.status,
             elapsed(),
             excerpt=excerpt,
-            retry_after=_retry_after(response.headers.get("retry-after")),
+            retry_after=_retry_after(response.headers),
         )
